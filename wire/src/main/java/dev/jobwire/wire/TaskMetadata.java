@@ -1,0 +1,95 @@
+package dev.jobwire.wire;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * What the Jobwire headers of a task record say about it. Immutable.
+ *
+ * @param id          unique task id (a UUID string when Jobwire generated it)
+ * @param type        handler name, see {@link TaskTypes}
+ * @param contentType MIME type of the payload; the transport treats the payload as opaque bytes
+ * @param createdAt   when the publisher created the task
+ * @param deadline    after this instant the task must not run; null for none
+ * @param traceparent W3C trace context; null for none
+ */
+public record TaskMetadata(
+        String id, String type, String contentType, Instant createdAt, Instant deadline, String traceparent) {
+
+    public static final String DEFAULT_CONTENT_TYPE = "application/json";
+    private static final int MAX_ID_LENGTH = 200;
+
+    public TaskMetadata {
+        Objects.requireNonNull(id, "id");
+        TaskTypes.requireValid(type);
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** A new task with a random id, created now. */
+    public static TaskMetadata create(String type, String contentType, Instant deadline, String traceparent) {
+        return new TaskMetadata(UUID.randomUUID().toString(), type,
+                contentType == null ? DEFAULT_CONTENT_TYPE : contentType, Instant.now(), deadline, traceparent);
+    }
+
+    public boolean isExpiredAt(Instant now) {
+        return deadline != null && !now.isBefore(deadline);
+    }
+
+    /** Writes these fields, and the format version, over any existing Jobwire task headers. */
+    public void writeTo(Headers headers) {
+        HeaderValues.put(headers, TaskHeaders.FORMAT, TaskHeaders.CURRENT_FORMAT);
+        HeaderValues.put(headers, TaskHeaders.TASK_ID, id);
+        HeaderValues.put(headers, TaskHeaders.TASK_TYPE, type);
+        HeaderValues.put(headers, TaskHeaders.CONTENT_TYPE, contentType);
+        HeaderValues.put(headers, TaskHeaders.CREATED_AT, createdAt.toString());
+        if (deadline != null) {
+            HeaderValues.put(headers, TaskHeaders.DEADLINE, deadline.toString());
+        }
+        if (traceparent != null) {
+            HeaderValues.put(headers, TaskHeaders.TRACEPARENT, traceparent);
+        }
+    }
+
+    /**
+     * Decodes a task record's headers.
+     *
+     * @throws MalformedTaskException naming the first header that is missing or invalid
+     */
+    public static TaskMetadata readFrom(Headers headers) throws MalformedTaskException {
+        String format = HeaderValues.required(headers, TaskHeaders.FORMAT);
+        if (!TaskHeaders.CURRENT_FORMAT.equals(format)) {
+            throw new MalformedTaskException("unsupported " + TaskHeaders.FORMAT + " '"
+                    + HeaderValues.abbreviate(format, 16) + "' (this version reads '" + TaskHeaders.CURRENT_FORMAT + "')");
+        }
+        String id = HeaderValues.required(headers, TaskHeaders.TASK_ID);
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new MalformedTaskException("header '" + TaskHeaders.TASK_ID + "' is longer than " + MAX_ID_LENGTH);
+        }
+        String type = HeaderValues.required(headers, TaskHeaders.TASK_TYPE);
+        String typeProblem = TaskTypes.problem(type);
+        if (typeProblem != null) {
+            throw new MalformedTaskException("header '" + TaskHeaders.TASK_TYPE + "': " + typeProblem);
+        }
+        String contentType = HeaderValues.last(headers, TaskHeaders.CONTENT_TYPE);
+        Instant createdAt = HeaderValues.instant(headers, TaskHeaders.CREATED_AT);
+        if (createdAt == null) {
+            throw new MalformedTaskException("missing header '" + TaskHeaders.CREATED_AT + "'");
+        }
+        Instant deadline = HeaderValues.instant(headers, TaskHeaders.DEADLINE);
+        return new TaskMetadata(id, type, contentType == null ? DEFAULT_CONTENT_TYPE : contentType,
+                createdAt, deadline, HeaderValues.last(headers, TaskHeaders.TRACEPARENT));
+    }
+
+    /** The replay count header, 0 when absent or unreadable. */
+    public static int replayCount(Headers headers) {
+        String value = HeaderValues.last(headers, TaskHeaders.REPLAY_COUNT);
+        try {
+            return value == null ? 0 : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
