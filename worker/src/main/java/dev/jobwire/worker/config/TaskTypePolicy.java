@@ -1,0 +1,168 @@
+package dev.jobwire.worker.config;
+
+import java.time.Duration;
+
+/**
+ * How the worker runs tasks of one type: attempts, backoff, timeouts, limits and circuit
+ * breaking. Immutable. {@link #DEFAULTS} applies to every type without overrides.
+ *
+ * @param maxAttempts               attempts in all, first included (default 3)
+ * @param backoffInitial            delay before the first retry (default 200 ms), doubling up to
+ * @param backoffMax                the longest delay (default 10 s)
+ * @param jitter                    random share added or removed from each delay, 0..1 (default 0.2)
+ * @param attemptTimeout            one attempt is cancelled after this (default 30 s)
+ * @param maxTaskDuration           a task's deadline when its header sets none or a later one,
+ *                                  counted from its first start (default 5 min)
+ * @param concurrencyLimit          tasks of this type running at once; 0 for no limit (default 0)
+ * @param ratePerSecond             task starts per second; 0 for no limit (default 0)
+ * @param breakerFailures           the breaker opens after this many failed attempts ...
+ * @param breakerWindow             ... out of the last this many (default 10 of 20); 0 disables it
+ * @param breakerDelay              how long it stays open before letting a trial through (default 10 s)
+ */
+public record TaskTypePolicy(
+        int maxAttempts,
+        Duration backoffInitial,
+        Duration backoffMax,
+        double jitter,
+        Duration attemptTimeout,
+        Duration maxTaskDuration,
+        int concurrencyLimit,
+        double ratePerSecond,
+        int breakerFailures,
+        int breakerWindow,
+        Duration breakerDelay) {
+
+    public static final TaskTypePolicy DEFAULTS = new TaskTypePolicy(3, Duration.ofMillis(200), Duration.ofSeconds(10), 0.2,
+            Duration.ofSeconds(30), Duration.ofMinutes(5), 0, 0, 10, 20, Duration.ofSeconds(10));
+
+    public TaskTypePolicy {
+        require(maxAttempts >= 1, "max-attempts must be at least 1");
+        require(!backoffInitial.isNegative() && backoffMax.compareTo(backoffInitial) >= 0,
+                "backoff must satisfy 0 <= backoff-initial <= backoff-max");
+        require(jitter >= 0 && jitter <= 1, "jitter must be between 0 and 1");
+        require(attemptTimeout.isPositive(), "attempt-timeout must be positive");
+        require(maxTaskDuration.isPositive(), "max-task-duration must be positive");
+        require(concurrencyLimit >= 0, "concurrency-limit must be 0 (none) or more");
+        require(ratePerSecond >= 0, "rate-per-second must be 0 (none) or more");
+        require(breakerWindow == 0 || (breakerFailures >= 1 && breakerFailures <= breakerWindow),
+                "breaker needs 1 <= breaker-failures <= breaker-window, or breaker-window=0 to disable it");
+        require(breakerDelay.isPositive(), "breaker-delay must be positive");
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public boolean breakerEnabled() {
+        return breakerWindow > 0;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Changes some settings of an existing policy; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private int maxAttempts;
+        private Duration backoffInitial;
+        private Duration backoffMax;
+        private double jitter;
+        private Duration attemptTimeout;
+        private Duration maxTaskDuration;
+        private int concurrencyLimit;
+        private double ratePerSecond;
+        private int breakerFailures;
+        private int breakerWindow;
+        private Duration breakerDelay;
+
+        private Builder(TaskTypePolicy p) {
+            maxAttempts = p.maxAttempts;
+            backoffInitial = p.backoffInitial;
+            backoffMax = p.backoffMax;
+            jitter = p.jitter;
+            attemptTimeout = p.attemptTimeout;
+            maxTaskDuration = p.maxTaskDuration;
+            concurrencyLimit = p.concurrencyLimit;
+            ratePerSecond = p.ratePerSecond;
+            breakerFailures = p.breakerFailures;
+            breakerWindow = p.breakerWindow;
+            breakerDelay = p.breakerDelay;
+        }
+
+        public Builder maxAttempts(int value) {
+            maxAttempts = value;
+            return this;
+        }
+
+        public Builder backoff(Duration initial, Duration max) {
+            backoffInitial = initial;
+            backoffMax = max;
+            return this;
+        }
+
+        public Builder backoffInitial(Duration value) {
+            backoffInitial = value;
+            return this;
+        }
+
+        public Builder backoffMax(Duration value) {
+            backoffMax = value;
+            return this;
+        }
+
+        public Builder jitter(double value) {
+            jitter = value;
+            return this;
+        }
+
+        public Builder attemptTimeout(Duration value) {
+            attemptTimeout = value;
+            return this;
+        }
+
+        public Builder maxTaskDuration(Duration value) {
+            maxTaskDuration = value;
+            return this;
+        }
+
+        public Builder concurrencyLimit(int value) {
+            concurrencyLimit = value;
+            return this;
+        }
+
+        public Builder ratePerSecond(double value) {
+            ratePerSecond = value;
+            return this;
+        }
+
+        public Builder breaker(int failures, int window, Duration delay) {
+            breakerFailures = failures;
+            breakerWindow = window;
+            breakerDelay = delay;
+            return this;
+        }
+
+        public Builder breakerFailures(int value) {
+            breakerFailures = value;
+            return this;
+        }
+
+        public Builder breakerWindow(int value) {
+            breakerWindow = value;
+            return this;
+        }
+
+        public Builder breakerDelay(Duration value) {
+            breakerDelay = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the setting that is out of range */
+        public TaskTypePolicy build() {
+            return new TaskTypePolicy(maxAttempts, backoffInitial, backoffMax, jitter, attemptTimeout, maxTaskDuration,
+                    concurrencyLimit, ratePerSecond, breakerFailures, breakerWindow, breakerDelay);
+        }
+    }
+}

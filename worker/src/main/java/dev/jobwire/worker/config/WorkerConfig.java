@@ -1,0 +1,127 @@
+package dev.jobwire.worker.config;
+
+import dev.jobwire.config.Settings;
+import dev.jobwire.wire.TopicNames;
+import dev.jobwire.worker.dispatch.OrderingMode;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every worker setting, immutable, with the defaults documented in the README's configuration
+ * table. {@link #fromEnvironment} reads {@code JOBWIRE_*} variables and fails at start-up, naming
+ * the variable, when one is invalid.
+ *
+ * @param maxInFlight      tasks started and not finished, at most (I/O concurrency)
+ * @param cpuThreads       size of the pool CPU steps run on (parallelism)
+ * @param bufferCapacity   records buffered (received, not started), at most, all partitions
+ *                         together; the consumer is paused before a poll could exceed it
+ * @param partitionHighWatermark a partition with this many buffered plus in-flight tasks pauses
+ */
+public record WorkerConfig(
+        String bootstrapServers,
+        List<String> topics,
+        String groupId,
+        String instanceId,
+        int maxInFlight,
+        int cpuThreads,
+        OrderingMode ordering,
+        int bufferCapacity,
+        int partitionHighWatermark,
+        Duration pollTimeout,
+        Duration commitInterval,
+        Duration revocationGrace,
+        Duration shutdownGrace,
+        boolean createTopics,
+        int topicPartitions,
+        String httpHost,
+        int httpPort,
+        TaskTypePolicy defaultPolicy,
+        Map<String, TaskTypePolicy> typePolicies,
+        Properties kafkaProperties) {
+
+    public WorkerConfig {
+        topics = List.copyOf(topics);
+        typePolicies = Map.copyOf(typePolicies);
+        Properties copy = new Properties();
+        copy.putAll(kafkaProperties);
+        kafkaProperties = copy;
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("at least one task topic is required");
+        }
+        if (bufferCapacity < 8) {
+            throw new IllegalArgumentException("buffer capacity must be at least 8, got " + bufferCapacity);
+        }
+    }
+
+    /** Records one poll may return: small enough that a poll never overflows the buffer. */
+    public int maxPollRecords() {
+        return Math.max(1, Math.min(500, bufferCapacity / 4));
+    }
+
+    public static WorkerConfig fromEnvironment() {
+        return from(Settings.fromEnvironment());
+    }
+
+    public static WorkerConfig from(Settings s) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        TaskTypePolicy d = TaskTypePolicy.DEFAULTS;
+        TaskTypePolicy defaults = d.toBuilder()
+                .maxAttempts(s.integer("MAX_ATTEMPTS", d.maxAttempts(), 1, 1000))
+                .backoff(s.duration("BACKOFF_INITIAL", d.backoffInitial()), s.duration("BACKOFF_MAX", d.backoffMax()))
+                .jitter(s.decimal("BACKOFF_JITTER", d.jitter(), 0, 1))
+                .attemptTimeout(s.duration("ATTEMPT_TIMEOUT", d.attemptTimeout()))
+                .maxTaskDuration(s.duration("MAX_TASK_DURATION", d.maxTaskDuration()))
+                .concurrencyLimit(s.integer("CONCURRENCY_LIMIT", d.concurrencyLimit(), 0, 1_000_000))
+                .ratePerSecond(s.decimal("RATE_PER_SECOND", d.ratePerSecond(), 0, 1_000_000))
+                .breaker(s.integer("BREAKER_FAILURES", d.breakerFailures(), 1, 1_000_000),
+                        s.integer("BREAKER_WINDOW", d.breakerWindow(), 0, 1_000_000),
+                        s.duration("BREAKER_DELAY", d.breakerDelay()))
+                .build();
+        String ordering = s.string("ORDERING", "unordered").toUpperCase(Locale.ROOT);
+        OrderingMode mode = switch (ordering) {
+            case "UNORDERED" -> OrderingMode.UNORDERED;
+            case "KEY" -> OrderingMode.KEY;
+            default -> throw new IllegalArgumentException("JOBWIRE_ORDERING='" + ordering.toLowerCase(Locale.ROOT)
+                    + "' is invalid: expected unordered or key");
+        };
+        int bufferCapacity = s.integer("BUFFER_CAPACITY", 1000, 8, 1_000_000);
+        return new WorkerConfig(
+                s.string("BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+                Arrays.stream(s.string("TOPICS", TopicNames.DEFAULT_TASK_TOPIC).split(",")).map(String::trim)
+                        .filter(t -> !t.isEmpty()).toList(),
+                s.string("GROUP_ID", "jobwire-worker"),
+                s.string("INSTANCE_ID", defaultInstanceId()),
+                s.integer("MAX_IN_FLIGHT", 64, 1, 100_000),
+                s.integer("CPU_THREADS", cores, 1, 4096),
+                mode,
+                bufferCapacity,
+                s.integer("PARTITION_HIGH_WATERMARK", Math.max(2, bufferCapacity / 5), 2, 1_000_000),
+                s.duration("POLL_TIMEOUT", Duration.ofMillis(100)),
+                s.duration("COMMIT_INTERVAL", Duration.ofSeconds(1)),
+                s.duration("REVOCATION_GRACE", Duration.ofSeconds(10)),
+                s.duration("SHUTDOWN_GRACE", Duration.ofSeconds(20)),
+                s.bool("CREATE_TOPICS", true),
+                s.integer("TOPIC_PARTITIONS", 12, 1, 10_000),
+                s.string("HTTP_HOST", "0.0.0.0"),
+                s.integer("HTTP_PORT", 8082, 0, 65535),
+                defaults,
+                TypePolicyOverrides.parse(s.string("TYPE_POLICIES", ""), defaults),
+                s.kafkaClientProperties());
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "worker";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+}

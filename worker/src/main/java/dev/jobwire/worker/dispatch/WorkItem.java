@@ -1,0 +1,62 @@
+package dev.jobwire.worker.dispatch;
+
+import dev.jobwire.worker.offsets.PartitionOffsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One consumed record on its way through the worker, from the poll loop's buffer to a finished
+ * (or abandoned) task. The record is never modified.
+ *
+ * <p>{@link #cancel()} may be called from any thread; the running task sees it through
+ * {@link #isCancelled()} and its thread's interrupt.
+ */
+public final class WorkItem {
+    private final ConsumerRecord<byte[], byte[]> record;
+    private final TopicPartition partition;
+    private final PartitionOffsets offsets;
+    private final Object orderingKey;
+    private volatile boolean cancelled;
+
+    WorkItem(ConsumerRecord<byte[], byte[]> record, TopicPartition partition, PartitionOffsets offsets, Object orderingKey) {
+        this.record = record;
+        this.partition = partition;
+        this.offsets = offsets;
+        this.orderingKey = orderingKey == null ? this : orderingKey;
+    }
+
+    public ConsumerRecord<byte[], byte[]> record() {
+        return record;
+    }
+
+    public TopicPartition partition() {
+        return partition;
+    }
+
+    public long offset() {
+        return record.offset();
+    }
+
+    /** The offsets of the partition assignment this record came from. */
+    public PartitionOffsets offsets() {
+        return offsets;
+    }
+
+    Object orderingKey() {
+        return orderingKey;
+    }
+
+    /** Shutdown or revocation gave up on this task: it must not be committed nor dead-lettered. */
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    @Override
+    public String toString() {
+        return partition + "@" + record.offset();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.jobwire.worker.execution;
+
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.Timeout;
+import dev.failsafe.TimeoutExceededException;
+import dev.jobwire.wire.AttemptFailure;
+import dev.jobwire.wire.DeadLetterReason;
+import dev.jobwire.worker.handler.NonRetryableException;
+import dev.jobwire.worker.handler.Task;
+import dev.jobwire.worker.handler.TaskContext;
+import dev.jobwire.worker.handler.TaskHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs the attempts of one task through Failsafe and says how it ended. Policies, outermost
+ * first: the task deadline (a {@link Timeout} that interrupts), the retry policy (backoff with
+ * jitter; waiting parks a virtual thread, not a pool thread), then per attempt: wait while the
+ * type's circuit breaker is open, take a bulkhead and a rate-limiter permit, and run the handler
+ * under the attempt timeout (which interrupts it).
+ *
+ * <p>One instance per task, used by the task's own thread only.
+ */
+public final class TaskExecution {
+    private static final Duration BREAKER_POLL = Duration.ofMillis(100);
+
+    private final Task task;
+    private final TaskHandler handler;
+    private final TypePolicies policies;
+    private final Instant deadline;
+    private final BooleanSupplier cancelled;
+    private final ExecutorService cpuPool;
+    private final Clock clock;
+    private final List<AttemptFailure> failures = new ArrayList<>();
+    private int attempts;
+
+    public TaskExecution(Task task, TaskHandler handler, TypePolicies policies, Instant deadline,
+            BooleanSupplier cancelled, ExecutorService cpuPool, Clock clock) {
+        this.task = task;
+        this.handler = handler;
+        this.policies = policies;
+        this.deadline = deadline;
+        this.cancelled = cancelled;
+        this.cpuPool = cpuPool;
+        this.clock = clock;
+    }
+
+    public Outcome run() {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (!left.isPositive()) {
+            return new Outcome.Failed(DeadLetterReason.EXPIRED, 0, List.of(), DeadlineExceededException.beforeStart(deadline));
+        }
+        Timeout<Object> deadlineTimeout = Timeout.builder(left).withInterrupt().build();
+        try {
+            Failsafe.with(deadlineTimeout, policies.retry()).run(this::attempt);
+            return new Outcome.Succeeded(attempts);
+        } catch (TimeoutExceededException e) {
+            if (cancelled.getAsBoolean()) {
+                return new Outcome.Cancelled(attempts);
+            }
+            DeadlineExceededException expired = DeadlineExceededException.during(deadline, attempts);
+            return new Outcome.Failed(DeadLetterReason.EXPIRED, attempts, recordIfRunning(expired), expired);
+        } catch (FailsafeException e) {
+            return failed(e.getCause() == null ? e : e.getCause());
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
+    }
+
+    private Outcome failed(Throwable failure) {
+        if (cancelled.getAsBoolean() || failure instanceof TaskCancelledException) {
+            return new Outcome.Cancelled(attempts);
+        }
+        DeadLetterReason reason = failure instanceof NonRetryableException
+                ? DeadLetterReason.NON_RETRYABLE
+                : DeadLetterReason.RETRIES_EXHAUSTED;
+        return new Outcome.Failed(reason, attempts, List.copyOf(failures), failure);
+    }
+
+    /** The deadline struck mid-attempt: that attempt's failure is the expiry itself. */
+    private List<AttemptFailure> recordIfRunning(DeadlineExceededException expired) {
+        if (failures.size() < attempts) {
+            failures.add(AttemptFailure.of(attempts, clock.instant(), expired));
+        }
+        return List.copyOf(failures);
+    }
+
+    /** One attempt; throws its failure so the retry policy can judge it. */
+    private void attempt() throws Exception {
+        awaitBreaker();
+        var bulkhead = policies.bulkhead();
+        if (bulkhead != null) {
+            bulkhead.acquirePermit();
+        }
+        try {
+            if (policies.rateLimiter() != null) {
+                policies.rateLimiter().acquirePermit();
+            }
+            checkNotCancelled();
+            int attempt = ++attempts;
+            try {
+                Failsafe.with(policies.attemptTimeout()).run(() -> handler.handle(task, new Context(attempt)));
+                recordBreaker(null);
+            } catch (Throwable failure) {
+                Throwable cause = unwrap(failure, attempt);
+                if (cancelled.getAsBoolean()) {
+                    throw new TaskCancelledException("cancelled during attempt " + attempt);
+                }
+                recordBreaker(cause);
+                failures.add(AttemptFailure.of(attempt, clock.instant(), cause));
+                if (cause instanceof Exception exception) {
+                    throw exception;
+                }
+                throw new IllegalStateException(cause);
+            }
+        } finally {
+            if (bulkhead != null) {
+                bulkhead.releasePermit();
+            }
+        }
+    }
+
+    private Throwable unwrap(Throwable failure, int attempt) {
+        if (failure instanceof InterruptedException && !clock.instant().isBefore(deadline)) {
+            return DeadlineExceededException.during(deadline, attempt);
+        }
+        if (failure instanceof TimeoutExceededException) {
+            return new AttemptTimeoutException(attempt, policies.config().attemptTimeout());
+        }
+        if (failure instanceof FailsafeException && failure.getCause() != null) {
+            return failure.getCause();
+        }
+        return failure;
+    }
+
+    /**
+     * While the type's breaker is open, tasks wait here (holding their in-flight slot, so the
+     * buffer fills and partitions pause) instead of burning attempts into the dead-letter topic.
+     */
+    private void awaitBreaker() throws InterruptedException, TaskCancelledException {
+        CircuitBreaker<Object> breaker = policies.breaker();
+        if (breaker == null) {
+            return;
+        }
+        while (!breaker.tryAcquirePermit()) {
+            checkNotCancelled();
+            Duration wait = breaker.getRemainingDelay();
+            Thread.sleep(wait.isPositive() && wait.compareTo(BREAKER_POLL) < 0 ? wait : BREAKER_POLL);
+        }
+    }
+
+    /** A bad input (non-retryable) says nothing about the dependency's health; other failures do. */
+    private void recordBreaker(Throwable failure) {
+        CircuitBreaker<Object> breaker = policies.breaker();
+        if (breaker == null) {
+            return;
+        }
+        if (failure == null || failure instanceof NonRetryableException) {
+            breaker.recordSuccess();
+        } else {
+            breaker.recordFailure();
+        }
+    }
+
+    private void checkNotCancelled() throws TaskCancelledException {
+        if (cancelled.getAsBoolean()) {
+            throw new TaskCancelledException("cancelled before attempt " + (attempts + 1));
+        }
+    }
+
+    private final class Context implements TaskContext {
+        private final int attempt;
+
+        Context(int attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        public int attempt() {
+            return attempt;
+        }
+
+        @Override
+        public Instant deadline() {
+            return deadline;
+        }
+
+        @Override
+        public <T> T cpu(Callable<T> step) throws Exception {
+            Future<T> result = cpuPool.submit(step);
+            try {
+                return result.get();
+            } catch (InterruptedException e) {
+                result.cancel(true);
+                throw e;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+    }
+}
