@@ -1,0 +1,81 @@
+package dev.jobwire.producer;
+
+import dev.jobwire.producer.internal.KafkaTaskPublisher;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Publishes tasks to Kafka in the Jobwire wire format ({@code docs/wire-format.md}).
+ *
+ * <p><b>Contract.</b>
+ * <ul>
+ *   <li>Input problems (an invalid {@link TaskRequest} field, a deadline already past) are
+ *       {@link IllegalArgumentException}s thrown by the call, before anything is sent.</li>
+ *   <li>Broker problems never throw: the returned future fails with a {@link PublishException}
+ *       whose {@link PublishException#failure() failure} says why (broker unreachable, topic not
+ *       found, record too large, not authorized, closed).</li>
+ *   <li>Nothing hangs: each future completes within about the delivery timeout of the publisher
+ *       reaching the task (at worst twice it: once waiting for topic metadata, once for the
+ *       acknowledgement).</li>
+ *   <li>{@code publish} does not block the caller: records are handed to the Kafka client on the
+ *       publisher's own threads, in call order per topic, so tasks published one after another
+ *       with the same key keep their order.</li>
+ *   <li>Futures complete on the publisher's callback threads, never on Kafka's network thread;
+ *       do not block in dependent stages for long.</li>
+ *   <li>Every record is written by an idempotent producer with {@code acks=all}; this cannot be
+ *       turned off.</li>
+ * </ul>
+ *
+ * <p>Implementations are thread-safe: share one publisher across the application.
+ */
+public interface TaskPublisher extends AutoCloseable {
+
+    /**
+     * A publisher backed by a Kafka producer. The producer connects lazily, so this succeeds even
+     * when no broker is up yet.
+     *
+     * @throws IllegalArgumentException when the Kafka client rejects the configuration
+     */
+    static TaskPublisher create(PublisherConfig config) {
+        return new KafkaTaskPublisher(config);
+    }
+
+    /** Publishes a task with this type and payload to the default topic. */
+    default CompletableFuture<PublishReceipt> publish(String type, byte[] payload) {
+        return publish(TaskRequest.builder(type).payload(payload).build());
+    }
+
+    /**
+     * Publishes one task.
+     *
+     * @return completes with the receipt once the broker acknowledged the task, or fails with a
+     *         {@link PublishException}
+     * @throws IllegalArgumentException when the request's deadline has already passed
+     */
+    CompletableFuture<PublishReceipt> publish(TaskRequest request);
+
+    /**
+     * Publishes tasks in list order, after checking all of them: when one is invalid, none is sent.
+     *
+     * @return one future per request, in the same order
+     * @throws IllegalArgumentException naming the position of the first invalid request
+     */
+    List<CompletableFuture<PublishReceipt>> publishEach(List<TaskRequest> requests);
+
+    /**
+     * Like {@link #publishEach} with one future for the whole batch. Not atomic: when some tasks
+     * fail, the others may be published; the future then fails with a {@link BatchPublishException}
+     * saying which.
+     *
+     * @return completes with the receipts in request order
+     */
+    CompletableFuture<List<PublishReceipt>> publishAll(List<TaskRequest> requests);
+
+    /**
+     * Stops accepting tasks, sends what was accepted and waits for the broker's answers, up to
+     * about the delivery timeout; tasks still unanswered then fail with {@link PublishFailure#CLOSED}.
+     * Later publishes return futures failed with {@link PublishFailure#CLOSED}. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,353 @@
+package dev.jobwire.producer.internal;
+
+import dev.jobwire.producer.BatchPublishException;
+import dev.jobwire.producer.PublishException;
+import dev.jobwire.producer.PublishFailure;
+import dev.jobwire.producer.PublishReceipt;
+import dev.jobwire.producer.PublisherConfig;
+import dev.jobwire.producer.TaskPublisher;
+import dev.jobwire.producer.TaskRequest;
+import dev.jobwire.wire.HeaderValues;
+import dev.jobwire.wire.TaskMetadata;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link TaskPublisher} on a {@link KafkaProducer}. Not API: use {@link TaskPublisher#create}.
+ * {@link #kafkaProducer()} is public only so that the HTTP server can bind the client's metrics.
+ *
+ * <p>Threads: callers only enqueue. One <em>send thread</em> at a time per topic hands that topic's
+ * queue to {@code KafkaProducer.send} in order (so a topic whose metadata is missing delays only
+ * its own tasks). Kafka's network thread reports results; <em>callback threads</em> complete the
+ * callers' futures. When {@code send} itself failed waiting for metadata, every task of that topic
+ * queued before the failure fails at once with the same reason instead of waiting again.
+ *
+ * <p>Thread-safe.
+ */
+public final class KafkaTaskPublisher implements TaskPublisher {
+    private static final Logger log = LoggerFactory.getLogger(KafkaTaskPublisher.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Rough per-record overhead of Kafka's record batch format, for size messages. */
+    private static final int RECORD_OVERHEAD_BYTES = 70;
+
+    private final PublisherConfig config;
+    private final Producer<byte[], byte[]> producer;
+    private final FailureClassifier classifier;
+    private final ExecutorService sendThreads;
+    private final ExecutorService callbackThreads;
+    private final Map<String, TopicSender> senders = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** @throws IllegalArgumentException when the Kafka client rejects the configuration */
+    public KafkaTaskPublisher(PublisherConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        try {
+            this.producer = new KafkaProducer<>(ProducerProperties.of(config), new ByteArraySerializer(),
+                    new ByteArraySerializer());
+        } catch (KafkaException e) {
+            throw new IllegalArgumentException("invalid Kafka producer configuration: " + rootMessage(e), e);
+        }
+        this.classifier = new FailureClassifier(config.bootstrapServers(), config.deliveryTimeout());
+        int instance = INSTANCES.incrementAndGet();
+        this.sendThreads = Executors.newCachedThreadPool(daemonThreads("jobwire-publisher-" + instance + "-send-"));
+        this.callbackThreads = Executors.newCachedThreadPool(daemonThreads("jobwire-publisher-" + instance + "-callback-"));
+    }
+
+    public PublisherConfig config() {
+        return config;
+    }
+
+    /** The underlying Kafka producer, for metrics only; do not send or close through it. */
+    public Producer<byte[], byte[]> kafkaProducer() {
+        return producer;
+    }
+
+    @Override
+    public CompletableFuture<PublishReceipt> publish(TaskRequest request) {
+        Objects.requireNonNull(request, "request");
+        requireDeadlineAhead(request, Instant.now(), null);
+        return submit(request);
+    }
+
+    @Override
+    public List<CompletableFuture<PublishReceipt>> publishEach(List<TaskRequest> requests) {
+        Objects.requireNonNull(requests, "requests");
+        Instant now = Instant.now();
+        for (int i = 0; i < requests.size(); i++) {
+            TaskRequest request = requests.get(i);
+            if (request == null) {
+                throw new IllegalArgumentException("task " + i + ": request is null");
+            }
+            requireDeadlineAhead(request, now, i);
+        }
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>(requests.size());
+        for (TaskRequest request : requests) {
+            futures.add(submit(request));
+        }
+        return futures;
+    }
+
+    @Override
+    public CompletableFuture<List<PublishReceipt>> publishAll(List<TaskRequest> requests) {
+        List<CompletableFuture<PublishReceipt>> futures = publishEach(requests);
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((ignored, error) -> {
+            List<PublishReceipt> receipts = new ArrayList<>(futures.size());
+            Map<Integer, PublishException> failures = new HashMap<>();
+            for (int i = 0; i < futures.size(); i++) {
+                CompletableFuture<PublishReceipt> future = futures.get(i);
+                if (future.isCompletedExceptionally()) {
+                    receipts.add(null);
+                    failures.put(i, (PublishException) future.exceptionNow());
+                } else {
+                    receipts.add(future.resultNow());
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new BatchPublishException(receipts, failures);
+            }
+            return List.copyOf(receipts);
+        });
+    }
+
+    private static void requireDeadlineAhead(TaskRequest request, Instant now, Integer position) {
+        if (request.deadline() != null && !request.deadline().isAfter(now)) {
+            throw new IllegalArgumentException((position == null ? "" : "task " + position + ": ")
+                    + "deadline " + request.deadline() + " has already passed");
+        }
+    }
+
+    private CompletableFuture<PublishReceipt> submit(TaskRequest request) {
+        String topic = request.topic() != null ? request.topic() : config.defaultTopic();
+        TaskMetadata metadata = TaskMetadata.create(request.type(), request.contentType(), request.deadline(),
+                request.traceparent());
+        CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
+        if (closed.get()) {
+            result.completeExceptionally(closedFailure(metadata.id(), topic));
+            return result;
+        }
+        RecordHeaders headers = new RecordHeaders();
+        metadata.writeTo(headers);
+        request.headers().forEach((name, value) -> headers.add(name, HeaderValues.utf8(value)));
+        byte[] key = request.key() == null ? null : request.key().getBytes(StandardCharsets.UTF_8);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
+                metadata.createdAt().toEpochMilli(), key, request.payload(), headers);
+        senders.computeIfAbsent(topic, TopicSender::new)
+                .submit(new PendingTask(record, metadata.id(), result, System.nanoTime()));
+        return result;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Duration timeout = config.deliveryTimeout();
+        sendThreads.shutdown();
+        try {
+            if (!sendThreads.awaitTermination(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                sendThreads.shutdownNow();
+            }
+            producer.close(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sendThreads.shutdownNow();
+            producer.close(Duration.ZERO);
+        } finally {
+            senders.values().forEach(TopicSender::failQueued);
+            callbackThreads.shutdown();
+            try {
+                callbackThreads.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private PublishException closedFailure(String taskId, String topic) {
+        return new PublishException(PublishFailure.CLOSED, taskId, topic,
+                "the publisher is closed; task " + taskId + " was not published", null);
+    }
+
+    private void complete(PendingTask task, PublishReceipt receipt, PublishException failure) {
+        Runnable completion = failure == null
+                ? () -> task.result().complete(receipt)
+                : () -> task.result().completeExceptionally(failure);
+        try {
+            callbackThreads.execute(completion);
+        } catch (RejectedExecutionException e) {
+            completion.run();
+        }
+    }
+
+    /** Whether the Kafka client holds at least one broker connection. */
+    private boolean brokerConnected() {
+        return producer.metrics().entrySet().stream()
+                .filter(m -> m.getKey().name().equals("connection-count") && m.getKey().group().equals("producer-metrics"))
+                .anyMatch(m -> m.getValue().metricValue() instanceof Double count && count > 0);
+    }
+
+    private static int approximateSize(ProducerRecord<byte[], byte[]> record) {
+        int size = RECORD_OVERHEAD_BYTES + (record.key() == null ? 0 : record.key().length)
+                + (record.value() == null ? 0 : record.value().length);
+        for (Header header : record.headers()) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length) + 2;
+        }
+        return size;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.getMessage() : e.getMessage() + ": " + root.getMessage();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private record PendingTask(ProducerRecord<byte[], byte[]> record, String taskId,
+            CompletableFuture<PublishReceipt> result, long enqueuedNanos) {
+    }
+
+    /** A failure of {@code send()} itself, and when it happened. */
+    private record HandOverFailure(long atNanos, PublishException failure) {
+    }
+
+    /**
+     * Hands one topic's tasks to the Kafka client in submission order, on at most one send thread at
+     * a time. {@code queue} is shared by callers and that thread; {@code lastHandOverFailure} is
+     * written by the send thread only.
+     */
+    private final class TopicSender {
+        private final String topic;
+        private final Queue<PendingTask> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private volatile HandOverFailure lastHandOverFailure;
+
+        TopicSender(String topic) {
+            this.topic = topic;
+        }
+
+        void submit(PendingTask task) {
+            queue.add(task);
+            schedule();
+        }
+
+        private void schedule() {
+            if (scheduled.compareAndSet(false, true)) {
+                try {
+                    sendThreads.execute(this::drain);
+                } catch (RejectedExecutionException e) {
+                    scheduled.set(false);
+                    failQueued();
+                }
+            }
+        }
+
+        private void drain() {
+            try {
+                PendingTask task;
+                while ((task = queue.poll()) != null) {
+                    send(task);
+                }
+            } finally {
+                scheduled.set(false);
+                if (!queue.isEmpty()) {
+                    schedule();
+                }
+            }
+        }
+
+        private void send(PendingTask task) {
+            HandOverFailure earlier = lastHandOverFailure;
+            if (earlier != null && task.enqueuedNanos() - earlier.atNanos() < 0) {
+                complete(task, null, FailureClassifier.sameFailureFor(earlier.failure(), task.taskId()));
+                return;
+            }
+            SendCallback callback = new SendCallback(task);
+            try {
+                producer.send(task.record(), callback);
+            } catch (RuntimeException e) {
+                callback.onCompletion(null, e);
+            }
+            callback.handedOver = true;
+            PublishException failure = callback.failureDuringHandOver;
+            if (failure != null && (failure.failure() == PublishFailure.BROKER_UNAVAILABLE
+                    || failure.failure() == PublishFailure.TOPIC_NOT_FOUND)) {
+                lastHandOverFailure = new HandOverFailure(System.nanoTime(), failure);
+            }
+        }
+
+        void failQueued() {
+            PendingTask task;
+            while ((task = queue.poll()) != null) {
+                complete(task, null, closedFailure(task.taskId(), topic));
+            }
+        }
+    }
+
+    /** Reports one send's result; knows whether it came while {@code send()} was still running. */
+    private final class SendCallback implements Callback {
+        private final PendingTask task;
+        volatile boolean handedOver;
+        volatile PublishException failureDuringHandOver;
+
+        SendCallback(PendingTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception exception) {
+            if (exception == null) {
+                complete(task, new PublishReceipt(task.taskId(), metadata.topic(), metadata.partition(),
+                        metadata.offset(), Instant.ofEpochMilli(metadata.timestamp())), null);
+                return;
+            }
+            boolean duringHandOver = !handedOver;
+            ProducerRecord<byte[], byte[]> record = task.record();
+            PublishException failure = classifier.classify(exception, duringHandOver,
+                    duringHandOver && brokerConnected(), task.taskId(), record.topic(), approximateSize(record),
+                    record.value() == null ? 0 : record.value().length);
+            if (duringHandOver) {
+                failureDuringHandOver = failure;
+            }
+            log.debug("task {} to topic {} failed: {}", task.taskId(), record.topic(), failure.getMessage());
+            complete(task, null, failure);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.jobwire.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jobwire.testing.RealKafkaExtension;
+import dev.jobwire.testing.TestKafka;
+import dev.jobwire.wire.TaskHeaders;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RealKafkaExtension.class)
+class TaskPublisherIT {
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    @Test
+    void publishedRecordMatchesTheWireFormatHeaderByHeader(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-wire", 3);
+        Instant deadline = Instant.now().plus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+        Instant before = Instant.now();
+        PublishReceipt receipt;
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).build())) {
+            receipt = publisher.publish(TaskRequest.builder("http.call")
+                    .payload("{\"url\":\"http://billing.internal/charge\",\"amount\":1200}")
+                    .key("customer-42")
+                    .header("tenant", "acme")
+                    .header("x-request-id", "r-1")
+                    .deadline(deadline)
+                    .traceparent(TRACEPARENT)
+                    .build()).join();
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.read(topic, 1, Duration.ofSeconds(20));
+        assertThat(records).hasSize(1);
+        ConsumerRecord<byte[], byte[]> record = records.getFirst();
+        assertThat(receipt.topic()).isEqualTo(topic);
+        assertThat(record.partition()).isEqualTo(receipt.partition());
+        assertThat(record.offset()).isEqualTo(receipt.offset());
+        assertThat(record.timestamp()).isEqualTo(receipt.timestamp().toEpochMilli());
+        assertThat(utf8(record.key())).isEqualTo("customer-42");
+        assertThat(utf8(record.value())).isEqualTo("{\"url\":\"http://billing.internal/charge\",\"amount\":1200}");
+        WireAssertions.assertTaskHeaders(record, receipt.taskId(), "http.call", "application/json", before, deadline,
+                TRACEPARENT, Map.of("tenant", "acme", "x-request-id", "r-1"));
+    }
+
+    @Test
+    void defaultsLeaveOptionalHeadersOutAndKeyNull(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-defaults", 1);
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).build())) {
+            PublishReceipt receipt = publisher.publish("report.build", new byte[] {1, 2, 3}).join();
+            ConsumerRecord<byte[], byte[]> record = kafka.read(topic, 1, Duration.ofSeconds(20)).getFirst();
+            assertThat(record.key()).isNull();
+            assertThat(record.value()).containsExactly(1, 2, 3);
+            assertThat(record.offset()).isEqualTo(receipt.offset());
+            assertThat(record.headers().lastHeader(TaskHeaders.DEADLINE)).isNull();
+            assertThat(record.headers().lastHeader(TaskHeaders.TRACEPARENT)).isNull();
+            assertThat(record.headers().toArray()).extracting(Header::key).containsExactly(TaskHeaders.FORMAT,
+                    TaskHeaders.TASK_ID, TaskHeaders.TASK_TYPE, TaskHeaders.CONTENT_TYPE, TaskHeaders.CREATED_AT);
+        }
+    }
+
+    @Test
+    void batchKeepsOrderAndTopicOverride(TestKafka kafka) {
+        String defaultTopic = kafka.createTopic("lib-batch-default", 1);
+        String other = kafka.createTopic("lib-batch-other", 1);
+        List<TaskRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            requests.add(TaskRequest.builder("batch.item").payload("{\"i\":" + i + "}").key("same").build());
+        }
+        requests.add(TaskRequest.builder("batch.item").payload("{}").topic(other).build());
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(defaultTopic).build())) {
+            List<PublishReceipt> receipts = publisher.publishAll(requests).join();
+            assertThat(receipts).hasSize(51);
+            assertThat(receipts.subList(0, 50)).extracting(PublishReceipt::offset)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 50).boxed().toList());
+            assertThat(receipts.getLast().topic()).isEqualTo(other);
+        }
+        assertThat(kafka.read(defaultTopic, 50, Duration.ofSeconds(20)))
+                .extracting(r -> utf8(r.value())).first().isEqualTo("{\"i\":0}");
+        assertThat(kafka.read(other, 1, Duration.ofSeconds(20))).hasSize(1);
+    }
+
+    @Test
+    void unknownTopicFailsTheFutureWithAClearMessage(TestKafka kafka) {
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic("no-such-topic-" + System.nanoTime()).deliveryTimeout(Duration.ofSeconds(2)).build())) {
+            CompletableFuture<PublishReceipt> first = publisher.publish("t", new byte[0]);
+            CompletableFuture<PublishReceipt> second = publisher.publish("t", new byte[0]);
+            assertThatThrownBy(first::join).isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOf(PublishException.class)
+                    .hasMessageMatching("topic 'no-such-topic-\\d+' does not exist on the Kafka cluster at .*")
+                    .extracting(e -> ((PublishException) e).failure()).isEqualTo(PublishFailure.TOPIC_NOT_FOUND);
+            assertThatThrownBy(second::join).cause().isInstanceOf(PublishException.class)
+                    .hasMessageContaining("does not exist");
+        }
+    }
+
+    @Test
+    void unreachableBrokerFailsWithinTheDeliveryTimeout() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder("127.0.0.1:" + closedPort)
+                .deliveryTimeout(Duration.ofSeconds(2)).build())) {
+            CompletableFuture<PublishReceipt> future = publisher.publish("t", new byte[0]);
+            assertThat(future).isNotDone(); // publish() returned without waiting for the broker
+            assertThatThrownBy(future::join).cause().isInstanceOf(PublishException.class)
+                    .hasMessage("no Kafka broker reachable at 127.0.0.1:" + closedPort + " within 2s (delivery timeout)")
+                    .extracting(e -> ((PublishException) e).failure()).isEqualTo(PublishFailure.BROKER_UNAVAILABLE);
+        }
+    }
+
+    @Test
+    void recordTooLargeSaysSizeAndLimit(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-large", 1);
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).kafkaProperty("max.request.size", "10000").build())) {
+            assertThatThrownBy(() -> publisher.publish("big", new byte[20_000]).join())
+                    .cause().isInstanceOf(PublishException.class)
+                    .hasMessageContaining("payload 20000 bytes")
+                    .hasMessageContaining("which is larger than 10000")
+                    .extracting(e -> ((PublishException) e).failure()).isEqualTo(PublishFailure.RECORD_TOO_LARGE);
+            // the publisher keeps working after a rejected record
+            assertThat(publisher.publish("small", new byte[10]).join().topic()).isEqualTo(topic);
+        }
+    }
+
+    @Test
+    void brokerSideSizeLimitIsReportedToo(TestKafka kafka) {
+        String topic = "lib-broker-limit-" + System.nanoTime();
+        kafka.createTopic(topic, 1, Map.of("max.message.bytes", "2000"));
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).build())) {
+            assertThatThrownBy(() -> publisher.publish("big", new byte[5_000]).join())
+                    .cause().isInstanceOf(PublishException.class)
+                    .hasMessageContaining("payload 5000 bytes")
+                    .extracting(e -> ((PublishException) e).failure()).isEqualTo(PublishFailure.RECORD_TOO_LARGE);
+        }
+    }
+
+    @Test
+    void closedPublisherFailsFutures(TestKafka kafka) {
+        TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers()).build());
+        publisher.close();
+        publisher.close();
+        assertThatThrownBy(() -> publisher.publish("t", new byte[0]).join()).cause()
+                .isInstanceOf(PublishException.class)
+                .extracting(e -> ((PublishException) e).failure()).isEqualTo(PublishFailure.CLOSED);
+    }
+
+    @Test
+    void closeFlushesWhatWasAccepted(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-close", 2);
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).kafkaProperty("linger.ms", "1000").build())) {
+            for (int i = 0; i < 200; i++) {
+                futures.add(publisher.publish("flush.me", new byte[] {(byte) i}));
+            }
+        }
+        assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(kafka.read(topic, 200, Duration.ofSeconds(20))).hasSize(200);
+    }
+
+    @Test
+    void pastDeadlineIsRejectedBeforeAnythingIsSent(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-deadline", 1);
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).build())) {
+            List<TaskRequest> batch = List.of(TaskRequest.builder("ok").build(),
+                    TaskRequest.builder("late").deadline(Instant.now().minusSeconds(1)).build());
+            assertThatThrownBy(() -> publisher.publishAll(batch)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("task 1: deadline ").hasMessageEndingWith("has already passed");
+        }
+        assertThat(kafka.read(topic, 1, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    private static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
