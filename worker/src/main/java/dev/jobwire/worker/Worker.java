@@ -142,6 +142,11 @@ public final class Worker implements AutoCloseable {
         };
     }
 
+    /** The poll thread is running (false before start, after stop, or after a fatal error). */
+    public boolean isRunning() {
+        return pollThread != null && pollThread.isAlive();
+    }
+
     public boolean isReady() {
         return pollLoop != null && pollLoop.isReady();
     }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import sun.misc.Signal;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,12 @@ public final class WorkerMain {
                 });
             }
             worker.start();
-            stopped.await();
+            while (!stopped.await(1, TimeUnit.SECONDS)) {
+                if (!worker.isRunning()) {
+                    log.error("the poll loop stopped unexpectedly (see the error above); exiting so the task is redelivered");
+                    System.exit(1);
+                }
+            }
             worker.close();
         } catch (Exception e) {
             log.error("worker failed", e);

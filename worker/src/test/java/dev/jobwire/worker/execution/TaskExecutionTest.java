@@ -1,0 +1,193 @@
+package dev.jobwire.worker.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobwire.wire.DeadLetterReason;
+import dev.jobwire.wire.TaskMetadata;
+import dev.jobwire.worker.config.TaskTypePolicy;
+import dev.jobwire.worker.handler.NonRetryableException;
+import dev.jobwire.worker.handler.Task;
+import dev.jobwire.worker.handler.TaskHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TaskExecutionTest {
+    private final ExecutorService cpu = Executors.newFixedThreadPool(2);
+    private final Clock clock = Clock.systemUTC();
+    private final TaskTypePolicy fast = TaskTypePolicy.DEFAULTS.toBuilder()
+            .backoff(Duration.ofMillis(10), Duration.ofMillis(40))
+            .attemptTimeout(Duration.ofSeconds(5))
+            .breaker(1, 0, Duration.ofSeconds(1)) // no breaker unless a test asks
+            .build();
+
+    @AfterEach
+    void stopPool() {
+        cpu.shutdownNow();
+    }
+
+    private static Task task() {
+        return new Task(TaskMetadata.create("test.type", null, null, null), null, new byte[0], Map.of(), "t", 0, 0);
+    }
+
+    private Outcome run(TaskHandler handler, TaskTypePolicy policy) {
+        return run(handler, policy, Instant.now().plusSeconds(30), () -> false);
+    }
+
+    private Outcome run(TaskHandler handler, TaskTypePolicy policy, Instant deadline, java.util.function.BooleanSupplier cancelled) {
+        return new TaskExecution(task(), handler, TypePolicies.of(policy), deadline, cancelled, cpu, clock).run();
+    }
+
+    @Test
+    void retriesWithBackoffThenSucceeds() {
+        List<Long> attemptTimes = new CopyOnWriteArrayList<>();
+        Outcome outcome = run((task, context) -> {
+            attemptTimes.add(System.nanoTime());
+            if (context.attempt() < 3) {
+                throw new java.io.IOException("transient " + context.attempt());
+            }
+        }, fast);
+
+        assertThat(outcome).isEqualTo(new Outcome.Succeeded(3));
+        assertThat(attemptTimes).hasSize(3);
+        // Backoff: some real delay between attempts (10 ms base, jitter 20 %).
+        assertThat(Duration.ofNanos(attemptTimes.get(1) - attemptTimes.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(7));
+    }
+
+    @Test
+    void outOfAttemptsRecordsEveryAttempt() {
+        Outcome outcome = run((task, context) -> {
+            throw new IllegalStateException("boom " + context.attempt());
+        }, fast);
+
+        assertThat(outcome).isInstanceOf(Outcome.Failed.class);
+        Outcome.Failed failed = (Outcome.Failed) outcome;
+        assertThat(failed.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+        assertThat(failed.attempts()).isEqualTo(3);
+        assertThat(failed.failures()).extracting(f -> f.message()).containsExactly("boom 1", "boom 2", "boom 3");
+        assertThat(failed.failures()).extracting(f -> f.attempt()).containsExactly(1, 2, 3);
+        assertThat(failed.cause()).hasMessage("boom 3");
+    }
+
+    @Test
+    void nonRetryableFailsAtOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        Outcome outcome = run((task, context) -> {
+            calls.incrementAndGet();
+            throw new NonRetryableException("bad input");
+        }, fast);
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(((Outcome.Failed) outcome).reason()).isEqualTo(DeadLetterReason.NON_RETRYABLE);
+    }
+
+    @Test
+    void aHangingAttemptIsInterruptedAtItsTimeoutAndRetried() {
+        AtomicInteger interrupts = new AtomicInteger();
+        TaskTypePolicy policy = fast.toBuilder().attemptTimeout(Duration.ofMillis(200)).build();
+        Outcome outcome = run((task, context) -> {
+            if (context.attempt() == 1) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    interrupts.incrementAndGet();
+                    throw e;
+                }
+            }
+        }, policy);
+
+        assertThat(outcome).isEqualTo(new Outcome.Succeeded(2));
+        assertThat(interrupts.get()).isEqualTo(1);
+    }
+
+    @Test
+    void timeoutsAreRecordedAsSuch() {
+        TaskTypePolicy policy = fast.toBuilder().maxAttempts(2).attemptTimeout(Duration.ofMillis(100)).build();
+        Outcome outcome = run((task, context) -> Thread.sleep(60_000), policy);
+        Outcome.Failed failed = (Outcome.Failed) outcome;
+        assertThat(failed.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+        assertThat(failed.failures()).hasSize(2).allSatisfy(f -> {
+            assertThat(f.exceptionClass()).isEqualTo(AttemptTimeoutException.class.getName());
+            assertThat(f.message()).contains("timed out after 100 ms");
+        });
+    }
+
+    @Test
+    void anExpiredTaskIsNotStarted() {
+        AtomicBoolean called = new AtomicBoolean();
+        Outcome outcome = run((task, context) -> called.set(true), fast, Instant.now().minusSeconds(1), () -> false);
+        assertThat(called).isFalse();
+        assertThat(outcome).isInstanceOf(Outcome.Failed.class);
+        assertThat(((Outcome.Failed) outcome).reason()).isEqualTo(DeadLetterReason.EXPIRED);
+        assertThat(((Outcome.Failed) outcome).attempts()).isZero();
+    }
+
+    @Test
+    void aTaskRunningAtItsDeadlineIsCancelled() {
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Outcome outcome = run((task, context) -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                throw e;
+            }
+        }, fast, Instant.now().plusMillis(300), () -> false);
+        assertThat(interrupted).isTrue();
+        Outcome.Failed failed = (Outcome.Failed) outcome;
+        assertThat(failed.reason()).isEqualTo(DeadLetterReason.EXPIRED);
+        assertThat(failed.cause()).isInstanceOf(DeadlineExceededException.class);
+        assertThat(failed.failures()).hasSize(1);
+    }
+
+    @Test
+    void cpuStepsRunOnThePool() throws Exception {
+        AtomicBoolean onPool = new AtomicBoolean();
+        Outcome outcome = run((task, context) -> context.cpu(() -> {
+            onPool.set(!Thread.currentThread().isVirtual());
+            return 1;
+        }), fast);
+        assertThat(outcome).isEqualTo(new Outcome.Succeeded(1));
+        assertThat(onPool).isTrue();
+    }
+
+    @Test
+    void anOpenBreakerMakesTasksWaitInsteadOfFailing() {
+        TaskTypePolicy policy = fast.toBuilder().maxAttempts(2).breaker(2, 2, Duration.ofMillis(300)).build();
+        TypePolicies shared = TypePolicies.of(policy);
+        TaskHandler failing = (task, context) -> {
+            throw new java.io.IOException("dependency down");
+        };
+        // Two failed attempts open the breaker.
+        new TaskExecution(task(), failing, shared, Instant.now().plusSeconds(30), () -> false, cpu, clock).run();
+        assertThat(shared.breaker().isOpen()).isTrue();
+
+        AtomicInteger calls = new AtomicInteger();
+        long start = System.nanoTime();
+        Outcome outcome = new TaskExecution(task(), (task, context) -> calls.incrementAndGet(), shared,
+                Instant.now().plusSeconds(30), () -> false, cpu, clock).run();
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(outcome).isEqualTo(new Outcome.Succeeded(1));
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+    }
+
+    @Test
+    void cancellationIsNeitherSuccessNorFailure() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Outcome outcome = run((task, context) -> {
+            cancelled.set(true);
+            throw new InterruptedException("shutdown");
+        }, fast, Instant.now().plusSeconds(30), cancelled::get);
+        assertThat(outcome).isInstanceOf(Outcome.Cancelled.class);
+    }
+}
