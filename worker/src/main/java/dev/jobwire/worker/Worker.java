@@ -54,6 +54,7 @@ public final class Worker implements AutoCloseable {
     private Thread pollThread;
     private KafkaClientMetrics consumerMetrics;
     private KafkaClientMetrics producerMetrics;
+    private boolean closed;
 
     public Worker(WorkerConfig config, HandlerRegistry handlers, MeterRegistry registry) {
         this.config = config;
@@ -169,10 +170,11 @@ public final class Worker implements AutoCloseable {
 
     /** Graceful stop: see {@link PollLoop}'s shutdown. Blocks until done. */
     @Override
-    public void close() throws InterruptedException {
-        if (pollLoop == null) {
+    public synchronized void close() throws InterruptedException {
+        if (pollLoop == null || closed) {
             return;
         }
+        closed = true;
         pollLoop.requestStop();
         Duration wait = config.shutdownGrace().plusSeconds(30);
         if (!pollLoop.awaitFinished(wait)) {

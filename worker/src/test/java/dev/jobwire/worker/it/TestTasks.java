@@ -1,0 +1,65 @@
+package dev.jobwire.worker.it;
+
+import dev.jobwire.wire.TaskMetadata;
+import dev.jobwire.testing.TestKafka;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Publishes wire-format tasks straight through a Kafka producer, so worker tests need no producer module. */
+final class TestTasks implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final List<Future<RecordMetadata>> sent = new ArrayList<>();
+
+    TestTasks(TestKafka kafka, String topic) {
+        this.topic = topic;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Publishes a task and returns its id. */
+    String publish(String type, String payload) {
+        return publish(type, payload, null);
+    }
+
+    String publish(String type, String payload, String key) {
+        TaskMetadata metadata = TaskMetadata.create(type, null, null, null);
+        RecordHeaders headers = new RecordHeaders();
+        metadata.writeTo(headers);
+        headers.add("app.origin", "worker-it".getBytes(StandardCharsets.UTF_8));
+        send(new ProducerRecord<>(topic, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                payload.getBytes(StandardCharsets.UTF_8), headers));
+        return metadata.id();
+    }
+
+    /** Publishes a raw record (for poison pills). */
+    void send(ProducerRecord<byte[], byte[]> record) {
+        sent.add(producer.send(record));
+    }
+
+    /** Waits until the broker acknowledged everything sent so far. */
+    void flush() throws Exception {
+        producer.flush();
+        for (Future<RecordMetadata> future : sent) {
+            future.get();
+        }
+        sent.clear();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
