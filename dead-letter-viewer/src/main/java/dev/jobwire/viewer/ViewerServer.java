@@ -3,6 +3,7 @@ package dev.jobwire.viewer;
 import dev.jobwire.config.Settings;
 import dev.jobwire.viewer.http.ActionGuard;
 import dev.jobwire.viewer.http.ApiRoutes;
+import dev.jobwire.viewer.http.JettyErrors;
 import dev.jobwire.viewer.index.DeadLetterIndex;
 import dev.jobwire.viewer.index.MarkStore;
 import dev.jobwire.viewer.kafka.KafkaClients;
@@ -118,6 +119,7 @@ public final class ViewerServer implements AutoCloseable {
                 cfg.startup.showJavalinBanner = false;
                 cfg.startup.showOldJavalinVersionWarning = false;
                 cfg.http.maxRequestSize = 4_000_000;
+                cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
                 routes.register(cfg.routes);
             });
             app.start(config.httpHost(), config.httpPort());
