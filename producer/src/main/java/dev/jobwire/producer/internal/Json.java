@@ -3,18 +3,20 @@ package dev.jobwire.producer.internal;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jobwire.producer.PublishReceipt;
 
 /**
  * The JSON settings shared by the CLI and the HTTP endpoint: strict parsing (duplicate keys and
- * trailing content are errors, decimals keep their precision), and the one JSON form of a receipt.
+ * trailing content are errors, decimals keep their digits), and the one JSON form of a receipt.
  */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     private Json() {
     }
