@@ -122,6 +122,10 @@ public final class PublishCli implements Callable<Integer> {
             description = "Give up on a task the broker has not acknowledged after this long (default: ${DEFAULT-VALUE}).")
     private String deliveryTimeout;
 
+    @Option(names = "--verbose", description = "Also show the Kafka client's own warnings on standard error "
+            + "(hidden by default, since the one-line error says what went wrong).")
+    private boolean verbose;
+
     private final Map<String, String> env;
     private final InputStream stdin;
 
@@ -131,6 +135,9 @@ public final class PublishCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (!java.util.Arrays.asList(args).contains("--verbose")) {
+            CliLogging.quietKafkaClient();
+        }
         System.exit(commandLine(System.getenv(), System.in).execute(args));
     }
 
