@@ -1,0 +1,146 @@
+package dev.jobwire.load;
+
+import dev.jobwire.worker.handler.HandlerRegistry;
+import dev.jobwire.worker.handler.Task;
+import dev.jobwire.worker.handler.TaskHandler;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Observes every handler execution of the workers under test: how many succeeded, how many ran at
+ * once, each task's latency from its created-at to its success, and (when asked) how often each
+ * task id ran, for exact accounting of missing and duplicate tasks.
+ *
+ * <p>Thread-safe. Latencies go to a preallocated array, so recording allocates nothing per task.
+ */
+public final class Completions {
+    private final LongAdder succeeded = new LongAdder();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger maxRunning = new AtomicInteger();
+    private final AtomicLong firstCreatedMicros = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong firstStartMicros = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastDoneMicros = new AtomicLong();
+    private final long[] latenciesMicros;
+    private final AtomicInteger latencyCount = new AtomicInteger();
+    private final Map<String, AtomicInteger> runsById;
+
+    public Completions(int expectedTasks, boolean trackIds) {
+        this.latenciesMicros = new long[Math.max(1, expectedTasks)];
+        this.runsById = trackIds ? new ConcurrentHashMap<>(expectedTasks * 2) : null;
+    }
+
+    /** Every handler of {@code handlers}, wrapped so its executions are observed here. */
+    public HandlerRegistry wrap(HandlerRegistry handlers) {
+        HandlerRegistry wrapped = new HandlerRegistry();
+        for (String type : handlers.types()) {
+            TaskHandler delegate = handlers.find(type);
+            wrapped.register(type, (task, context) -> observe(task, () -> delegate.handle(task, context)));
+        }
+        return wrapped;
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private void observe(Task task, Body body) throws Exception {
+        maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+        if (firstStartMicros.get() == Long.MAX_VALUE) {
+            firstStartMicros.accumulateAndGet(micros(Instant.now()), Math::min);
+        }
+        try {
+            body.run();
+        } finally {
+            running.decrementAndGet();
+        }
+        long createdMicros = micros(task.metadata().createdAt());
+        long doneMicros = micros(Instant.now());
+        firstCreatedMicros.accumulateAndGet(createdMicros, Math::min);
+        lastDoneMicros.accumulateAndGet(doneMicros, Math::max);
+        int slot = latencyCount.getAndIncrement();
+        if (slot < latenciesMicros.length) {
+            latenciesMicros[slot] = doneMicros - createdMicros;
+        }
+        if (runsById != null) {
+            runsById.computeIfAbsent(task.id(), id -> new AtomicInteger()).incrementAndGet();
+        }
+        succeeded.increment();
+    }
+
+    /** Forgets everything observed so far (after a warm-up round, with nothing running). */
+    public void reset() {
+        succeeded.reset();
+        maxRunning.set(running.get());
+        firstCreatedMicros.set(Long.MAX_VALUE);
+        firstStartMicros.set(Long.MAX_VALUE);
+        lastDoneMicros.set(0);
+        latencyCount.set(0);
+        if (runsById != null) {
+            runsById.clear();
+        }
+    }
+
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+
+    public long succeeded() {
+        return succeeded.sum();
+    }
+
+    public int running() {
+        return running.get();
+    }
+
+    public int maxRunning() {
+        return maxRunning.get();
+    }
+
+    /** From the first task's created-at to the last success, in seconds. */
+    public double spanSeconds() {
+        long first = firstCreatedMicros.get();
+        long last = lastDoneMicros.get();
+        return first == Long.MAX_VALUE || last == 0 ? 0 : (last - first) / 1e6;
+    }
+
+    /** From the first handler start to the last success, in seconds: for backlogs published before the worker started. */
+    public double spanFromFirstStartSeconds() {
+        long first = firstStartMicros.get();
+        long last = lastDoneMicros.get();
+        return first == Long.MAX_VALUE || last == 0 ? 0 : (last - first) / 1e6;
+    }
+
+    /** p in [0,100] of publish-to-completion latency, ms. */
+    public double latencyPercentileMs(double p) {
+        int n = Math.min(latencyCount.get(), latenciesMicros.length);
+        if (n == 0) {
+            return 0;
+        }
+        long[] sorted = Arrays.copyOf(latenciesMicros, n);
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * n) - 1;
+        return sorted[Math.max(0, Math.min(n - 1, index))] / 1000.0;
+    }
+
+    public boolean tracksIds() {
+        return runsById != null;
+    }
+
+    public boolean ran(String id) {
+        return runsById.containsKey(id);
+    }
+
+    public int distinctTasks() {
+        return runsById.size();
+    }
+
+    /** Executions beyond the first of each task (redeliveries after a rebalance or crash). */
+    public long duplicates() {
+        return runsById.values().stream().mapToLong(c -> c.get() - 1).sum();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.jobwire.load;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Entry point of the load scripts: {@code LoadMain SCENARIO|all [options]}. */
+public final class LoadMain {
+    static final String USAGE = """
+            usage: load-scripts/<scenario> [--bootstrap HOST:PORT] [--count N] [--smoke] [--duration SECONDS] [--results DIR]
+              scenarios: exercise-1 mini-challenge cpu-bound throughput backlog failure-mix rebalance (or: all)
+              --bootstrap  use this broker instead of starting a local one
+              --count      tasks to publish instead of the scenario's default
+              --smoke      small counts: checks that every task is accounted for, judges no speed (CI)
+              --duration   seconds the backlog scenario runs (default 60)
+              --results    where JSON and HTML results go (default load-scripts/results)""";
+
+    private interface Body {
+        void run(Harness h, Options o, Report r) throws Exception;
+    }
+
+    private static final Map<String, Body> SCENARIOS = new LinkedHashMap<>();
+
+    static {
+        SCENARIOS.put("exercise-1", Scenarios::exercise1);
+        SCENARIOS.put("mini-challenge", Scenarios::miniChallenge);
+        SCENARIOS.put("cpu-bound", Scenarios::cpuBound);
+        SCENARIOS.put("throughput", Scenarios::throughput);
+        SCENARIOS.put("backlog", Scenarios::backlog);
+        SCENARIOS.put("failure-mix", Scenarios::failureMix);
+        SCENARIOS.put("rebalance", Scenarios::rebalance);
+    }
+
+    private LoadMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help")) {
+            System.out.println(USAGE);
+            return;
+        }
+        List<String> names = args[0].equals("all") ? List.copyOf(SCENARIOS.keySet()) : List.of(args[0]);
+        for (String name : names) {
+            if (!SCENARIOS.containsKey(name)) {
+                System.err.println("unknown scenario '" + name + "'\n" + USAGE);
+                System.exit(2);
+            }
+        }
+        Options options = Options.parse(args, 1);
+        boolean allOk = true;
+        try (BrokerProcess broker = options.bootstrap() != null
+                ? BrokerProcess.existing(options.bootstrap()) : BrokerProcess.startLocal()) {
+            System.out.println("broker: " + broker.bootstrapServers());
+            for (String name : names) {
+                allOk &= run(name, broker.bootstrapServers(), options);
+            }
+        }
+        System.exit(allOk ? 0 : 1);
+    }
+
+    private static boolean run(String name, String bootstrap, Options options) throws Exception {
+        System.out.println("== " + name + (options.smoke() ? " (smoke)" : ""));
+        Report report = new Report(name);
+        report.put("mode", options.smoke() ? "smoke" : "full");
+        try (Harness harness = new Harness(bootstrap)) {
+            SCENARIOS.get(name).run(harness, options, report);
+        } catch (Exception e) {
+            report.problem("scenario failed: " + e);
+            e.printStackTrace();
+        }
+        Path json = report.write(options.results());
+        System.out.print(report.table());
+        System.out.println("  results: " + json + " (and .html beside it)");
+        return report.ok();
+    }
+}

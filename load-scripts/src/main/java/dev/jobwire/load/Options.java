@@ -1,0 +1,39 @@
+package dev.jobwire.load;
+
+import java.nio.file.Path;
+
+/**
+ * Command-line options shared by every scenario.
+ *
+ * @param bootstrap  an existing broker, or null to start a local one
+ * @param count      task count override, or 0 for the scenario's own
+ * @param smoke      small counts, for CI: checks correctness, judges no speed
+ * @param durationSeconds how long the backlog scenario runs, or 0 for its default
+ * @param results    where JSON and HTML results go
+ */
+public record Options(String bootstrap, int count, boolean smoke, int durationSeconds, Path results) {
+
+    /** The task count: the override, else the smoke or full default. */
+    public int count(int full, int smokeCount) {
+        return count > 0 ? count : smoke ? smokeCount : full;
+    }
+
+    static Options parse(String[] args, int from) {
+        String bootstrap = null;
+        int count = 0;
+        boolean smoke = false;
+        int duration = 0;
+        Path results = Path.of("load-scripts", "results");
+        for (int i = from; i < args.length; i++) {
+            switch (args[i]) {
+                case "--bootstrap" -> bootstrap = args[++i];
+                case "--count" -> count = Integer.parseInt(args[++i]);
+                case "--smoke" -> smoke = true;
+                case "--duration" -> duration = Integer.parseInt(args[++i]);
+                case "--results" -> results = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'\n" + LoadMain.USAGE);
+            }
+        }
+        return new Options(bootstrap, count, smoke, duration, results);
+    }
+}
