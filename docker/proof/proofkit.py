@@ -101,7 +101,8 @@ def cmd_executed(expected_file, *logs):
     unique = set(done)
     missing = [i for i in expected if i not in unique]
     if missing:
-        die(f"{len(missing)} of {len(expected)} published tasks never succeeded on any worker, e.g. {missing[:3]}")
+        die(f"{len(missing)} of {len(expected)} published tasks never succeeded on any worker, e.g. {missing[:3]} "
+            "(read from the worker's DEBUG log line 'task succeeded' with MDC task.id)")
     relevant = [i for i in done if i in set(expected)]
     print(f"all {len(expected)} tasks succeeded; {len(relevant)} executions, "
           f"{len(relevant) - len(set(relevant))} re-executed after redelivery")
