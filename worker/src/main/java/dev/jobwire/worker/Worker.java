@@ -71,7 +71,7 @@ public final class Worker implements AutoCloseable {
         deadLetters = new DeadLetterPublisher(clientProperties(), metrics::deadLetterWriteFailed);
         TaskRunner runner = new TaskRunner(handlers, new PolicyRegistry(config.defaultPolicy(), config.typePolicies()),
                 cpuPool, deadLetters, metrics, config.instanceId(), Clock.systemUTC());
-        dispatcher = new Dispatcher(config.maxInFlight(), config.ordering(), runner);
+        dispatcher = new Dispatcher(config.maxInFlight(), config.cpuQueue(), config.ordering(), runner);
 
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -81,7 +81,7 @@ public final class Worker implements AutoCloseable {
         pollLoop = new PollLoop(consumer, dispatcher, new OffsetTracker(), backpressure, new PollLoop.Settings(
                 config.topics(), config.pollTimeout(), config.commitInterval(), config.revocationGrace(),
                 config.shutdownGrace()));
-        metrics.bindGauges(dispatcher::inFlight, dispatcher::buffered, pollLoop::pausedPartitions,
+        metrics.bindGauges(dispatcher::inFlight, dispatcher::active, dispatcher::buffered, pollLoop::pausedPartitions,
                 pollLoop::assignedPartitions, config.maxInFlight());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(metrics.registry());
@@ -91,9 +91,10 @@ public final class Worker implements AutoCloseable {
         pollThread = new Thread(pollLoop, "jobwire-poll");
         pollThread.setUncaughtExceptionHandler((t, e) -> log.error("poll thread died", e));
         pollThread.start();
-        log.info("worker {} started: topics {}, group {}, handlers {}, max in flight {}, cpu threads {}, ordering {}, "
-                        + "buffer capacity {}", config.instanceId(), config.topics(), config.groupId(), handlers.types(),
-                config.maxInFlight(), config.cpuThreads(), config.ordering(), config.bufferCapacity());
+        log.info("worker {} started: topics {}, group {}, handlers {}, max in flight {}, cpu threads {} (queue {}), "
+                        + "ordering {}, buffer capacity {}", config.instanceId(), config.topics(), config.groupId(),
+                handlers.types(), config.maxInFlight(), config.cpuThreads(), config.cpuQueue(), config.ordering(),
+                config.bufferCapacity());
         return this;
     }
 
@@ -158,6 +159,16 @@ public final class Worker implements AutoCloseable {
 
     public int inFlight() {
         return dispatcher == null ? 0 : dispatcher.inFlight();
+    }
+
+    /** Tasks started and not finished, including those in or waiting for a CPU step. */
+    public int active() {
+        return dispatcher == null ? 0 : dispatcher.active();
+    }
+
+    /** The most tasks ever in flight (holding I/O slots) at once. */
+    public int maxInFlightSeen() {
+        return dispatcher == null ? 0 : dispatcher.maxInFlightSeen();
     }
 
     public int buffered() {

@@ -15,8 +15,11 @@ import java.time.Duration;
  *                                  counted from its first start (default 5 min)
  * @param concurrencyLimit          tasks of this type running at once; 0 for no limit (default 0)
  * @param ratePerSecond             task starts per second; 0 for no limit (default 0)
- * @param breakerFailures           the breaker opens after this many failed attempts ...
- * @param breakerWindow             ... out of the last this many (default 10 of 20); 0 disables it
+ * @param breakerFailureRate        the breaker opens when this percentage of attempts failed ... (default 50;
+ *                                  0 disables the breaker)
+ * @param breakerMinAttempts        ... among at least this many attempts (default 20) ...
+ * @param breakerPeriod             ... within this period (default 30 s). A rate over time, not a count,
+ *                                  so a short burst of timeouts at high volume does not trip it
  * @param breakerDelay              how long it stays open before letting a trial through (default 10 s)
  */
 public record TaskTypePolicy(
@@ -28,12 +31,13 @@ public record TaskTypePolicy(
         Duration maxTaskDuration,
         int concurrencyLimit,
         double ratePerSecond,
-        int breakerFailures,
-        int breakerWindow,
+        int breakerFailureRate,
+        int breakerMinAttempts,
+        Duration breakerPeriod,
         Duration breakerDelay) {
 
     public static final TaskTypePolicy DEFAULTS = new TaskTypePolicy(3, Duration.ofMillis(200), Duration.ofSeconds(10), 0.2,
-            Duration.ofSeconds(30), Duration.ofMinutes(5), 0, 0, 10, 20, Duration.ofSeconds(10));
+            Duration.ofSeconds(30), Duration.ofMinutes(5), 0, 0, 50, 20, Duration.ofSeconds(30), Duration.ofSeconds(10));
 
     public TaskTypePolicy {
         require(maxAttempts >= 1, "max-attempts must be at least 1");
@@ -44,8 +48,10 @@ public record TaskTypePolicy(
         require(maxTaskDuration.isPositive(), "max-task-duration must be positive");
         require(concurrencyLimit >= 0, "concurrency-limit must be 0 (none) or more");
         require(ratePerSecond >= 0, "rate-per-second must be 0 (none) or more");
-        require(breakerWindow == 0 || (breakerFailures >= 1 && breakerFailures <= breakerWindow),
-                "breaker needs 1 <= breaker-failures <= breaker-window, or breaker-window=0 to disable it");
+        require(breakerFailureRate >= 0 && breakerFailureRate <= 100,
+                "breaker-failure-rate must be a percentage from 0 (breaker off) to 100");
+        require(breakerMinAttempts >= 1, "breaker-min-attempts must be at least 1");
+        require(breakerPeriod.isPositive(), "breaker-period must be positive");
         require(breakerDelay.isPositive(), "breaker-delay must be positive");
     }
 
@@ -54,7 +60,7 @@ public record TaskTypePolicy(
     }
 
     public boolean breakerEnabled() {
-        return breakerWindow > 0;
+        return breakerFailureRate > 0;
     }
 
     private static void require(boolean condition, String message) {
@@ -73,8 +79,9 @@ public record TaskTypePolicy(
         private Duration maxTaskDuration;
         private int concurrencyLimit;
         private double ratePerSecond;
-        private int breakerFailures;
-        private int breakerWindow;
+        private int breakerFailureRate;
+        private int breakerMinAttempts;
+        private Duration breakerPeriod;
         private Duration breakerDelay;
 
         private Builder(TaskTypePolicy p) {
@@ -86,8 +93,9 @@ public record TaskTypePolicy(
             maxTaskDuration = p.maxTaskDuration;
             concurrencyLimit = p.concurrencyLimit;
             ratePerSecond = p.ratePerSecond;
-            breakerFailures = p.breakerFailures;
-            breakerWindow = p.breakerWindow;
+            breakerFailureRate = p.breakerFailureRate;
+            breakerMinAttempts = p.breakerMinAttempts;
+            breakerPeriod = p.breakerPeriod;
             breakerDelay = p.breakerDelay;
         }
 
@@ -137,20 +145,27 @@ public record TaskTypePolicy(
             return this;
         }
 
-        public Builder breaker(int failures, int window, Duration delay) {
-            breakerFailures = failures;
-            breakerWindow = window;
+        /** Opens at {@code failureRate} % failed of at least {@code minAttempts} within {@code period}. */
+        public Builder breaker(int failureRate, int minAttempts, Duration period, Duration delay) {
+            breakerFailureRate = failureRate;
+            breakerMinAttempts = minAttempts;
+            breakerPeriod = period;
             breakerDelay = delay;
             return this;
         }
 
-        public Builder breakerFailures(int value) {
-            breakerFailures = value;
+        public Builder breakerFailureRate(int value) {
+            breakerFailureRate = value;
             return this;
         }
 
-        public Builder breakerWindow(int value) {
-            breakerWindow = value;
+        public Builder breakerMinAttempts(int value) {
+            breakerMinAttempts = value;
+            return this;
+        }
+
+        public Builder breakerPeriod(Duration value) {
+            breakerPeriod = value;
             return this;
         }
 
@@ -162,7 +177,7 @@ public record TaskTypePolicy(
         /** @throws IllegalArgumentException naming the setting that is out of range */
         public TaskTypePolicy build() {
             return new TaskTypePolicy(maxAttempts, backoffInitial, backoffMax, jitter, attemptTimeout, maxTaskDuration,
-                    concurrencyLimit, ratePerSecond, breakerFailures, breakerWindow, breakerDelay);
+                    concurrencyLimit, ratePerSecond, breakerFailureRate, breakerMinAttempts, breakerPeriod, breakerDelay);
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Parses per-type policy overrides from one setting ({@code JOBWIRE_TYPE_POLICIES}):
- * {@code http.call:max-attempts=2,attempt-timeout=200ms;fail.always:breaker-window=0}. Types are
+ * {@code http.call:max-attempts=2,attempt-timeout=200ms;fail.always:breaker-failure-rate=0}. Types are
  * separated by ';', settings by ','; anything not named keeps the default.
  */
 public final class TypePolicyOverrides {
@@ -57,8 +57,9 @@ public final class TypePolicyOverrides {
             case "max-task-duration" -> b.maxTaskDuration(d(name, value));
             case "concurrency-limit" -> b.concurrencyLimit(Integer.parseInt(value));
             case "rate-per-second" -> b.ratePerSecond(Double.parseDouble(value));
-            case "breaker-failures" -> b.breakerFailures(Integer.parseInt(value));
-            case "breaker-window" -> b.breakerWindow(Integer.parseInt(value));
+            case "breaker-failure-rate" -> b.breakerFailureRate(Integer.parseInt(value));
+            case "breaker-min-attempts" -> b.breakerMinAttempts(Integer.parseInt(value));
+            case "breaker-period" -> b.breakerPeriod(d(name, value));
             case "breaker-delay" -> b.breakerDelay(d(name, value));
             default -> throw new IllegalArgumentException("unknown setting '" + name + "'");
         }

@@ -19,6 +19,7 @@ import java.util.Properties;
  *
  * @param maxInFlight      tasks started and not finished, at most (I/O concurrency)
  * @param cpuThreads       size of the pool CPU steps run on (parallelism)
+ * @param cpuQueue         tasks allowed to wait for or run a CPU step beyond the in-flight limit
  * @param bufferCapacity   records buffered (received, not started), at most, all partitions
  *                         together; the consumer is paused before a poll could exceed it
  * @param partitionHighWatermark a partition with this many buffered plus in-flight tasks pauses
@@ -30,6 +31,7 @@ public record WorkerConfig(
         String instanceId,
         int maxInFlight,
         int cpuThreads,
+        int cpuQueue,
         OrderingMode ordering,
         int bufferCapacity,
         int partitionHighWatermark,
@@ -79,8 +81,9 @@ public record WorkerConfig(
                 .maxTaskDuration(s.duration("MAX_TASK_DURATION", d.maxTaskDuration()))
                 .concurrencyLimit(s.integer("CONCURRENCY_LIMIT", d.concurrencyLimit(), 0, 1_000_000))
                 .ratePerSecond(s.decimal("RATE_PER_SECOND", d.ratePerSecond(), 0, 1_000_000))
-                .breaker(s.integer("BREAKER_FAILURES", d.breakerFailures(), 1, 1_000_000),
-                        s.integer("BREAKER_WINDOW", d.breakerWindow(), 0, 1_000_000),
+                .breaker(s.integer("BREAKER_FAILURE_RATE", d.breakerFailureRate(), 0, 100),
+                        s.integer("BREAKER_MIN_ATTEMPTS", d.breakerMinAttempts(), 1, 1_000_000),
+                        s.duration("BREAKER_PERIOD", d.breakerPeriod()),
                         s.duration("BREAKER_DELAY", d.breakerDelay()))
                 .build();
         String ordering = s.string("ORDERING", "unordered").toUpperCase(Locale.ROOT);
@@ -91,6 +94,7 @@ public record WorkerConfig(
                     + "' is invalid: expected unordered or key");
         };
         int bufferCapacity = s.integer("BUFFER_CAPACITY", 1000, 8, 1_000_000);
+        int cpuThreads = s.integer("CPU_THREADS", cores, 1, 4096);
         return new WorkerConfig(
                 s.string("BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
                 Arrays.stream(s.string("TOPICS", TopicNames.DEFAULT_TASK_TOPIC).split(",")).map(String::trim)
@@ -98,7 +102,8 @@ public record WorkerConfig(
                 s.string("GROUP_ID", "jobwire-worker"),
                 s.string("INSTANCE_ID", defaultInstanceId()),
                 s.integer("MAX_IN_FLIGHT", 64, 1, 100_000),
-                s.integer("CPU_THREADS", cores, 1, 4096),
+                cpuThreads,
+                s.integer("CPU_QUEUE", 4 * cpuThreads, 0, 1_000_000),
                 mode,
                 bufferCapacity,
                 s.integer("PARTITION_HIGH_WATERMARK", Math.max(2, bufferCapacity / 5), 2, 1_000_000),

@@ -110,7 +110,7 @@ public final class PollLoop implements Runnable {
         var decision = backpressure.decide(load, dispatcher.buffered(), paused);
         if (!decision.pause().isEmpty()) {
             consumer.pause(decision.pause());
-            log.debug("paused {} (buffered {}, in flight {})", decision.pause(), dispatcher.buffered(), dispatcher.inFlight());
+            log.debug("paused {} (buffered {}, running {})", decision.pause(), dispatcher.buffered(), dispatcher.active());
         }
         if (!decision.resume().isEmpty()) {
             consumer.resume(decision.resume());
@@ -154,8 +154,8 @@ public final class PollLoop implements Runnable {
 
     /** Graceful stop: no new tasks, in-flight ones get the grace period, then the rest are cancelled. */
     private void shutDown() {
-        log.info("stopping: {} task(s) in flight, {} buffered (buffered ones will be redelivered)",
-                dispatcher.inFlight(), dispatcher.buffered());
+        log.info("stopping: {} task(s) running, {} buffered (buffered ones will be redelivered)",
+                dispatcher.active(), dispatcher.buffered());
         dispatcher.stopStarting();
         Set<TopicPartition> assigned = consumer.assignment();
         consumer.pause(assigned);
@@ -163,7 +163,7 @@ public final class PollLoop implements Runnable {
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
         try {
             // Keep polling (everything is paused) so the group keeps us while tasks finish.
-            while (dispatcher.inFlight() > 0 && System.nanoTime() < deadline) {
+            while (dispatcher.active() > 0 && System.nanoTime() < deadline) {
                 consumer.pause(consumer.assignment());
                 consumer.poll(Duration.ofMillis(100));
                 commitIfDue();
@@ -171,7 +171,7 @@ public final class PollLoop implements Runnable {
         } catch (WakeupException ignored) {
             // a second stop request: go straight to cancelling
         }
-        int left = dispatcher.inFlight();
+        int left = dispatcher.active();
         if (left > 0) {
             log.warn("grace period of {} ms over: cancelling {} task(s); they will be redelivered",
                     settings.shutdownGrace().toMillis(), left);

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -17,11 +16,15 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Holds the records the poll loop handed over and starts them as tasks, each on its own virtual
- * thread, never more than {@code maxInFlight} at once. Capacity freed by a finishing task is
- * used at once by the finishing thread, so throughput does not wait for the next poll.
+ * thread. Capacity freed by a finishing task is used at once by the finishing thread, so
+ * throughput does not wait for the next poll.
  *
- * <p>Glossary: <em>buffered</em> = received, not started; <em>in flight</em> = started, not
- * finished; <em>load</em> of a partition = its buffered plus in-flight tasks.
+ * <p>Glossary: <em>buffered</em> = received, not started; <em>active</em> = started, not
+ * finished; <em>in flight</em> = active and holding an {@link IoSlot} (not in a CPU step);
+ * <em>load</em> of a partition = its buffered plus active tasks.
+ *
+ * <p>Two limits: at most {@code maxInFlight} tasks in flight (the I/O concurrency), and at most
+ * {@code maxInFlight + cpuQueue} active, which bounds the tasks waiting for the CPU pool.
  *
  * <p>Thread-safe. The poll thread adds and drops records; task threads report completion. One
  * lock guards the per-partition queues and counters; it is held only for queue operations and
@@ -29,28 +32,36 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class Dispatcher {
     private final int maxInFlight;
+    private final int maxActive;
     private final OrderingMode ordering;
     private final Consumer<WorkItem> runner;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition partitionIdle = lock.newCondition();
+    private final Condition slotFree = lock.newCondition();
     private final Map<TopicPartition, KeyedQueue<WorkItem>> queues = new HashMap<>();
     private final ArrayDeque<TopicPartition> rotation = new ArrayDeque<>();
-    private final Map<TopicPartition, Integer> inFlightByPartition = new HashMap<>();
+    private final Map<TopicPartition, Integer> activeByPartition = new HashMap<>();
     private final Map<WorkItem, Thread> running = new ConcurrentHashMap<>();
     private int buffered;
+    private int active;
     private int inFlight;
+    private int maxInFlightSeen;
+    private int returning;
     private boolean accepting = true;
 
     /**
-     * @param runner runs one task to its end (success, dead letter or cancellation); it is called
-     *               on a fresh virtual thread and must not throw
+     * @param cpuQueue active tasks allowed beyond {@code maxInFlight}: those waiting for or running
+     *                 a CPU step
+     * @param runner   runs one task to its end (success, dead letter or cancellation); it is called
+     *                 on a fresh virtual thread and must not throw
      */
-    public Dispatcher(int maxInFlight, OrderingMode ordering, Consumer<WorkItem> runner) {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+    public Dispatcher(int maxInFlight, int cpuQueue, OrderingMode ordering, Consumer<WorkItem> runner) {
+        if (maxInFlight < 1 || cpuQueue < 0) {
+            throw new IllegalArgumentException("need maxInFlight >= 1 and cpuQueue >= 0, got " + maxInFlight + ", " + cpuQueue);
         }
         this.maxInFlight = maxInFlight;
+        this.maxActive = maxInFlight + cpuQueue;
         this.ordering = ordering;
         this.runner = runner;
     }
@@ -67,7 +78,7 @@ public final class Dispatcher {
             }
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 offsets.received(record.offset());
-                WorkItem item = new WorkItem(record, partition, offsets, ordering.orderingKeyOf(record.key()));
+                WorkItem item = new WorkItem(record, partition, offsets, ordering.orderingKeyOf(record.key()), this);
                 queue.add(item.orderingKey(), item);
                 buffered++;
             }
@@ -77,15 +88,17 @@ public final class Dispatcher {
         }
     }
 
+    /** Starts buffered tasks while both limits allow; tasks returning from a CPU step go first. */
     private void startWhatFits() {
-        while (accepting && inFlight < maxInFlight && buffered > 0) {
+        while (accepting && returning == 0 && inFlight < maxInFlight && active < maxActive && buffered > 0) {
             WorkItem next = pollRoundRobin();
             if (next == null) {
                 return; // everything buffered waits for a running task of its key
             }
             buffered--;
-            inFlight++;
-            inFlightByPartition.merge(next.partition(), 1, Integer::sum);
+            active++;
+            takeSlot(next);
+            activeByPartition.merge(next.partition(), 1, Integer::sum);
             Thread thread = Thread.ofVirtual().name("task-" + next).unstarted(() -> run(next));
             running.put(next, thread);
             thread.start();
@@ -114,13 +127,61 @@ public final class Dispatcher {
         }
     }
 
+    private void takeSlot(WorkItem item) {
+        inFlight++;
+        maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
+        item.holdsSlot = true;
+    }
+
+    private void giveSlot(WorkItem item) {
+        if (item.holdsSlot) {
+            item.holdsSlot = false;
+            inFlight--;
+            slotFree.signalAll(); // few waiters; signalAll cannot lose a wake-up to an interrupted one
+        }
+    }
+
+    /** {@link IoSlot#release()} of {@code item}. */
+    void releaseSlot(WorkItem item) {
+        lock.lock();
+        try {
+            giveSlot(item);
+            startWhatFits();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link IoSlot#reacquire()} of {@code item}. */
+    void reacquireSlot(WorkItem item) throws InterruptedException {
+        lock.lock();
+        try {
+            if (item.holdsSlot) {
+                return;
+            }
+            returning++;
+            try {
+                while (inFlight >= maxInFlight) {
+                    slotFree.await();
+                }
+                takeSlot(item);
+            } finally {
+                returning--;
+                startWhatFits(); // the last returning task lets new ones start again
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void finished(WorkItem item) {
         lock.lock();
         try {
-            inFlight--;
-            int left = inFlightByPartition.merge(item.partition(), -1, Integer::sum);
+            active--;
+            giveSlot(item);
+            int left = activeByPartition.merge(item.partition(), -1, Integer::sum);
             if (left == 0) {
-                inFlightByPartition.remove(item.partition());
+                activeByPartition.remove(item.partition());
                 partitionIdle.signalAll();
             }
             KeyedQueue<WorkItem> queue = queues.get(item.partition());
@@ -161,7 +222,7 @@ public final class Dispatcher {
         long remaining = timeout.toNanos();
         lock.lock();
         try {
-            while (partitions.stream().anyMatch(inFlightByPartition::containsKey)) {
+            while (partitions.stream().anyMatch(activeByPartition::containsKey)) {
                 if (remaining <= 0) {
                     return false;
                 }
@@ -196,11 +257,11 @@ public final class Dispatcher {
         }
     }
 
-    /** Buffered plus in-flight tasks per partition that has any. */
+    /** Buffered plus active tasks per partition that has any. */
     public Map<TopicPartition, Integer> loadByPartition() {
         lock.lock();
         try {
-            Map<TopicPartition, Integer> load = new HashMap<>(inFlightByPartition);
+            Map<TopicPartition, Integer> load = new HashMap<>(activeByPartition);
             queues.forEach((partition, queue) -> load.merge(partition, queue.size(), Integer::sum));
             return load;
         } finally {
@@ -217,6 +278,7 @@ public final class Dispatcher {
         }
     }
 
+    /** Tasks holding an I/O slot now. */
     public int inFlight() {
         lock.lock();
         try {
@@ -226,28 +288,38 @@ public final class Dispatcher {
         }
     }
 
+    /** The most tasks that ever held I/O slots at once: never above {@link #maxInFlight()}. */
+    public int maxInFlightSeen() {
+        lock.lock();
+        try {
+            return maxInFlightSeen;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tasks started and not finished, in or out of CPU steps. */
+    public int active() {
+        lock.lock();
+        try {
+            return active;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int maxInFlight() {
         return maxInFlight;
     }
 
-    /** For shutdown: waits until nothing is in flight, at most {@code timeout}. */
-    public boolean awaitAllIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (inFlight() > 0) {
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
-        return true;
-    }
-
     /** Cancels every running task. */
     public int cancelAll() {
-        running.forEach((item, thread) -> {
-            item.cancel();
-            thread.interrupt();
-        });
-        return running.size();
+        int cancelled = 0;
+        for (Map.Entry<WorkItem, Thread> entry : running.entrySet()) {
+            entry.getKey().cancel();
+            entry.getValue().interrupt();
+            cancelled++;
+        }
+        return cancelled;
     }
 }

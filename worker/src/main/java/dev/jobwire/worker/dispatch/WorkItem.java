@@ -11,18 +11,33 @@ import org.apache.kafka.common.TopicPartition;
  * <p>{@link #cancel()} may be called from any thread; the running task sees it through
  * {@link #isCancelled()} and its thread's interrupt.
  */
-public final class WorkItem {
+public final class WorkItem implements IoSlot {
     private final ConsumerRecord<byte[], byte[]> record;
     private final TopicPartition partition;
     private final PartitionOffsets offsets;
     private final Object orderingKey;
+    private final Dispatcher dispatcher;
     private volatile boolean cancelled;
+    /** Guarded by the dispatcher's lock. */
+    boolean holdsSlot;
 
-    WorkItem(ConsumerRecord<byte[], byte[]> record, TopicPartition partition, PartitionOffsets offsets, Object orderingKey) {
+    WorkItem(ConsumerRecord<byte[], byte[]> record, TopicPartition partition, PartitionOffsets offsets, Object orderingKey,
+            Dispatcher dispatcher) {
         this.record = record;
         this.partition = partition;
         this.offsets = offsets;
         this.orderingKey = orderingKey == null ? this : orderingKey;
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void release() {
+        dispatcher.releaseSlot(this);
+    }
+
+    @Override
+    public void reacquire() throws InterruptedException {
+        dispatcher.reacquireSlot(this);
     }
 
     public ConsumerRecord<byte[], byte[]> record() {

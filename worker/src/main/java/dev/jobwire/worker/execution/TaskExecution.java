@@ -7,6 +7,7 @@ import dev.failsafe.Timeout;
 import dev.failsafe.TimeoutExceededException;
 import dev.jobwire.wire.AttemptFailure;
 import dev.jobwire.wire.DeadLetterReason;
+import dev.jobwire.worker.dispatch.IoSlot;
 import dev.jobwire.worker.handler.NonRetryableException;
 import dev.jobwire.worker.handler.Task;
 import dev.jobwire.worker.handler.TaskContext;
@@ -25,9 +26,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Runs the attempts of one task through Failsafe and says how it ended. Policies, outermost
  * first: the task deadline (a {@link Timeout} that interrupts), the retry policy (backoff with
- * jitter; waiting parks a virtual thread, not a pool thread), then per attempt: wait while the
- * type's circuit breaker is open, take a bulkhead and a rate-limiter permit, and run the handler
- * under the attempt timeout (which interrupts it).
+ * jitter; waiting parks a virtual thread, not a pool thread), then per
+ * attempt: wait while the type's circuit breaker is open, take a bulkhead and a rate-limiter
+ * permit, take an I/O slot, and run the handler under the attempt timeout (which interrupts it).
  *
  * <p>One instance per task, used by the task's own thread only.
  */
@@ -40,18 +41,20 @@ public final class TaskExecution {
     private final Instant deadline;
     private final BooleanSupplier cancelled;
     private final ExecutorService cpuPool;
+    private final IoSlot ioSlot;
     private final Clock clock;
     private final List<AttemptFailure> failures = new ArrayList<>();
     private int attempts;
 
     public TaskExecution(Task task, TaskHandler handler, TypePolicies policies, Instant deadline,
-            BooleanSupplier cancelled, ExecutorService cpuPool, Clock clock) {
+            BooleanSupplier cancelled, ExecutorService cpuPool, IoSlot ioSlot, Clock clock) {
         this.task = task;
         this.handler = handler;
         this.policies = policies;
         this.deadline = deadline;
         this.cancelled = cancelled;
         this.cpuPool = cpuPool;
+        this.ioSlot = ioSlot;
         this.clock = clock;
     }
 
@@ -95,18 +98,27 @@ public final class TaskExecution {
         return List.copyOf(failures);
     }
 
-    /** One attempt; throws its failure so the retry policy can judge it. */
+    /**
+     * One attempt; throws its failure so the retry policy can judge it. Waiting for the breaker,
+     * the bulkhead or the rate limiter gives up the task's I/O slot. The backoff before a retry
+     * keeps it: a timed-out request may still be running at the other end, and handing its slot
+     * to a new request at once would push the dependency past the concurrency it was promised.
+     */
     private void attempt() throws Exception {
         awaitBreaker();
         var bulkhead = policies.bulkhead();
-        if (bulkhead != null) {
+        if (bulkhead != null && !bulkhead.tryAcquirePermit()) {
+            ioSlot.release();
             bulkhead.acquirePermit();
         }
         try {
-            if (policies.rateLimiter() != null) {
-                policies.rateLimiter().acquirePermit();
+            var rateLimiter = policies.rateLimiter();
+            if (rateLimiter != null && !rateLimiter.tryAcquirePermit()) {
+                ioSlot.release();
+                rateLimiter.acquirePermit();
             }
             checkNotCancelled();
+            ioSlot.reacquire();
             int attempt = ++attempts;
             try {
                 Failsafe.with(policies.attemptTimeout()).run(() -> handler.handle(task, new Context(attempt)));
@@ -144,14 +156,16 @@ public final class TaskExecution {
     }
 
     /**
-     * While the type's breaker is open, tasks wait here (holding their in-flight slot, so the
-     * buffer fills and partitions pause) instead of burning attempts into the dead-letter topic.
+     * While the type's breaker is open, tasks wait here instead of burning attempts into the
+     * dead-letter topic. They stay active, so once the active limit is reached no new task starts,
+     * the buffer fills and partitions pause.
      */
     private void awaitBreaker() throws InterruptedException, TaskCancelledException {
         CircuitBreaker<Object> breaker = policies.breaker();
-        if (breaker == null) {
+        if (breaker == null || breaker.tryAcquirePermit()) {
             return;
         }
+        ioSlot.release();
         while (!breaker.tryAcquirePermit()) {
             checkNotCancelled();
             Duration wait = breaker.getRemainingDelay();
@@ -195,11 +209,15 @@ public final class TaskExecution {
             return deadline;
         }
 
+        /** Gives up the I/O slot for the step; on success takes it back, on failure the attempt ends without it. */
         @Override
         public <T> T cpu(Callable<T> step) throws Exception {
+            ioSlot.release();
             Future<T> result = cpuPool.submit(step);
             try {
-                return result.get();
+                T value = result.get();
+                ioSlot.reacquire();
+                return value;
             } catch (InterruptedException e) {
                 result.cancel(true);
                 throw e;

@@ -108,7 +108,7 @@ public final class TaskRunner implements Consumer<WorkItem> {
         Task task = new Task(metadata, keyText(record.key()), record.value(), otherHeaders(record),
                 record.topic(), record.partition(), record.offset());
         metrics.started(metadata.type());
-        Outcome outcome = new TaskExecution(task, handler, typePolicies, deadline, item::isCancelled, cpuPool, clock).run();
+        Outcome outcome = new TaskExecution(task, handler, typePolicies, deadline, item::isCancelled, cpuPool, item, clock).run();
 
         switch (outcome) {
             case Outcome.Succeeded succeeded -> {

@@ -32,7 +32,8 @@ public record TypePolicies(
         Timeout<Object> attemptTimeout = Timeout.builder(config.attemptTimeout()).withInterrupt().build();
         CircuitBreaker<Object> breaker = config.breakerEnabled()
                 ? CircuitBreaker.builder()
-                        .withFailureThreshold(config.breakerFailures(), config.breakerWindow())
+                        .withFailureRateThreshold(config.breakerFailureRate(), config.breakerMinAttempts(),
+                                config.breakerPeriod())
                         .withDelay(config.breakerDelay())
                         .withSuccessThreshold(1)
                         .build()

@@ -35,9 +35,12 @@ public final class WorkerMetrics {
     }
 
     /** Gauges read from the dispatcher and poll loop when scraped. */
-    public void bindGauges(Supplier<Number> inFlight, Supplier<Number> buffered, Supplier<Number> paused,
-            Supplier<Number> assigned, int maxInFlight) {
-        Gauge.builder("jobwire.tasks.in_flight", inFlight).description("Tasks started and not finished").register(registry);
+    public void bindGauges(Supplier<Number> inFlight, Supplier<Number> active, Supplier<Number> buffered,
+            Supplier<Number> paused, Supplier<Number> assigned, int maxInFlight) {
+        Gauge.builder("jobwire.tasks.in_flight", inFlight).description("Tasks holding an I/O slot (not in a CPU step)")
+                .register(registry);
+        Gauge.builder("jobwire.tasks.active", active).description("Tasks started and not finished, CPU steps included")
+                .register(registry);
         Gauge.builder("jobwire.tasks.in_flight.max", () -> maxInFlight).description("The in-flight cap").register(registry);
         Gauge.builder("jobwire.buffer.records", buffered).description("Records received and not started").register(registry);
         Gauge.builder("jobwire.partitions.paused", paused).description("Partitions paused for backpressure").register(registry);

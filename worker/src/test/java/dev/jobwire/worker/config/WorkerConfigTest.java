@@ -28,7 +28,7 @@ class WorkerConfigTest {
                 "JOBWIRE_MAX_IN_FLIGHT", "500",
                 "JOBWIRE_ORDERING", "key",
                 "JOBWIRE_MAX_ATTEMPTS", "5",
-                "JOBWIRE_TYPE_POLICIES", "http.call:max-attempts=2,attempt-timeout=200ms;fail.always:breaker-window=0",
+                "JOBWIRE_TYPE_POLICIES", "http.call:max-attempts=2,attempt-timeout=200ms;fail.always:breaker-failure-rate=0",
                 "JOBWIRE_KAFKA_SECURITY_PROTOCOL", "SSL")));
         assertThat(config.topics()).containsExactly("a", "b");
         assertThat(config.maxInFlight()).isEqualTo(500);

@@ -50,7 +50,7 @@ class DispatcherTest {
             item.offsets().finished(item.offset());
             running.decrementAndGet();
         };
-        Dispatcher dispatcher = new Dispatcher(5, OrderingMode.UNORDERED, runner);
+        Dispatcher dispatcher = new Dispatcher(5, 0, OrderingMode.UNORDERED, runner);
         PartitionOffsets offsets = new PartitionOffsets();
         dispatcher.add(P0, offsets, records(P0, 0, 200, null));
 
@@ -81,7 +81,7 @@ class DispatcherTest {
             runningPerKey.get(key).decrementAndGet();
             finished.incrementAndGet();
         };
-        Dispatcher dispatcher = new Dispatcher(8, OrderingMode.KEY, runner);
+        Dispatcher dispatcher = new Dispatcher(8, 0, OrderingMode.KEY, runner);
         PartitionOffsets offsets = new PartitionOffsets();
         List<ConsumerRecord<byte[], byte[]>> mixed = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
@@ -102,7 +102,7 @@ class DispatcherTest {
             started.incrementAndGet();
             release.acquireUninterruptibly();
         };
-        Dispatcher dispatcher = new Dispatcher(2, OrderingMode.UNORDERED, runner);
+        Dispatcher dispatcher = new Dispatcher(2, 0, OrderingMode.UNORDERED, runner);
         dispatcher.add(P0, new PartitionOffsets(), records(P0, 0, 10, null));
         dispatcher.add(P1, new PartitionOffsets(), records(P1, 0, 10, null));
         await().until(() -> started.get() == 2);
@@ -130,13 +130,41 @@ class DispatcherTest {
                 Thread.currentThread().interrupt();
             }
         };
-        Dispatcher dispatcher = new Dispatcher(1, OrderingMode.UNORDERED, runner);
+        Dispatcher dispatcher = new Dispatcher(1, 0, OrderingMode.UNORDERED, runner);
         dispatcher.add(P0, new PartitionOffsets(), records(P0, 0, 50, null));
         dispatcher.add(P1, new PartitionOffsets(), records(P1, 0, 2, null));
         gate.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> startOrder.size() == 52);
         // P1's two records start among the first few, not after P0's fifty.
         assertThat(startOrder.subList(0, 5)).contains(P1);
+    }
+
+    @Test
+    void aTaskInACpuStepGivesItsIoSlotToAnotherWithinTheActiveLimit() throws Exception {
+        AtomicInteger maxActive = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        Dispatcher[] holder = new Dispatcher[1];
+        Consumer<WorkItem> runner = item -> {
+            try {
+                Thread.sleep(5); // "I/O" under a slot
+                item.release();
+                maxActive.accumulateAndGet(holder[0].active(), Math::max);
+                Thread.sleep(20); // "CPU step" without one
+                item.reacquire();
+                Thread.sleep(2); // more "I/O"
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            finished.incrementAndGet();
+        };
+        Dispatcher dispatcher = new Dispatcher(2, 3, OrderingMode.UNORDERED, runner);
+        holder[0] = dispatcher;
+        dispatcher.add(P0, new PartitionOffsets(), records(P0, 0, 60, null));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> finished.get() == 60);
+        assertThat(dispatcher.maxInFlightSeen()).isEqualTo(2);
+        assertThat(maxActive.get()).isGreaterThan(2).isLessThanOrEqualTo(5);
+        await().until(() -> dispatcher.active() == 0 && dispatcher.inFlight() == 0);
     }
 
     @Test
@@ -149,7 +177,7 @@ class DispatcherTest {
                 interrupted.add(item);
             }
         };
-        Dispatcher dispatcher = new Dispatcher(3, OrderingMode.UNORDERED, runner);
+        Dispatcher dispatcher = new Dispatcher(3, 0, OrderingMode.UNORDERED, runner);
         dispatcher.add(P0, new PartitionOffsets(), records(P0, 0, 3, null));
         await().until(() -> dispatcher.inFlight() == 3);
         dispatcher.stopStarting();

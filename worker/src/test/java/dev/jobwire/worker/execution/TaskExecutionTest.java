@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobwire.wire.DeadLetterReason;
 import dev.jobwire.wire.TaskMetadata;
 import dev.jobwire.worker.config.TaskTypePolicy;
+import dev.jobwire.worker.dispatch.IoSlot;
 import dev.jobwire.worker.handler.NonRetryableException;
 import dev.jobwire.worker.handler.Task;
 import dev.jobwire.worker.handler.TaskHandler;
@@ -22,12 +23,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TaskExecutionTest {
+    private static final IoSlot NO_SLOT = new IoSlot() {
+        @Override
+        public void release() {
+        }
+
+        @Override
+        public void reacquire() {
+        }
+    };
     private final ExecutorService cpu = Executors.newFixedThreadPool(2);
     private final Clock clock = Clock.systemUTC();
     private final TaskTypePolicy fast = TaskTypePolicy.DEFAULTS.toBuilder()
             .backoff(Duration.ofMillis(10), Duration.ofMillis(40))
             .attemptTimeout(Duration.ofSeconds(5))
-            .breaker(1, 0, Duration.ofSeconds(1)) // no breaker unless a test asks
+            .breakerFailureRate(0) // no breaker unless a test asks
             .build();
 
     @AfterEach
@@ -44,7 +54,7 @@ class TaskExecutionTest {
     }
 
     private Outcome run(TaskHandler handler, TaskTypePolicy policy, Instant deadline, java.util.function.BooleanSupplier cancelled) {
-        return new TaskExecution(task(), handler, TypePolicies.of(policy), deadline, cancelled, cpu, clock).run();
+        return new TaskExecution(task(), handler, TypePolicies.of(policy), deadline, cancelled, cpu, NO_SLOT, clock).run();
     }
 
     @Test
@@ -161,19 +171,19 @@ class TaskExecutionTest {
 
     @Test
     void anOpenBreakerMakesTasksWaitInsteadOfFailing() {
-        TaskTypePolicy policy = fast.toBuilder().maxAttempts(2).breaker(2, 2, Duration.ofMillis(300)).build();
+        TaskTypePolicy policy = fast.toBuilder().maxAttempts(2).breaker(100, 2, Duration.ofSeconds(10), Duration.ofMillis(300)).build();
         TypePolicies shared = TypePolicies.of(policy);
         TaskHandler failing = (task, context) -> {
             throw new java.io.IOException("dependency down");
         };
         // Two failed attempts open the breaker.
-        new TaskExecution(task(), failing, shared, Instant.now().plusSeconds(30), () -> false, cpu, clock).run();
+        new TaskExecution(task(), failing, shared, Instant.now().plusSeconds(30), () -> false, cpu, NO_SLOT, clock).run();
         assertThat(shared.breaker().isOpen()).isTrue();
 
         AtomicInteger calls = new AtomicInteger();
         long start = System.nanoTime();
         Outcome outcome = new TaskExecution(task(), (task, context) -> calls.incrementAndGet(), shared,
-                Instant.now().plusSeconds(30), () -> false, cpu, clock).run();
+                Instant.now().plusSeconds(30), () -> false, cpu, NO_SLOT, clock).run();
         Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(outcome).isEqualTo(new Outcome.Succeeded(1));

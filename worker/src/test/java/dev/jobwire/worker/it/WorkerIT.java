@@ -164,7 +164,7 @@ class WorkerIT {
     void outOfAttemptsTasksCarryEveryAttemptAndTheOriginalUntouched(TestKafka kafka) throws Exception {
         String topic = createTopics(kafka, "exhaust", 1);
         Map<String, String> env = Workers.env(kafka, topic, kafka.uniqueGroupId("exhaust"));
-        env.put("JOBWIRE_TYPE_POLICIES", "fail.always:max-attempts=3,breaker-window=0");
+        env.put("JOBWIRE_TYPE_POLICIES", "fail.always:max-attempts=3,breaker-failure-rate=0");
         Worker worker = Workers.start(env, HandlerRegistry.discover());
         String id;
         try (TestTasks tasks = new TestTasks(kafka, topic)) {

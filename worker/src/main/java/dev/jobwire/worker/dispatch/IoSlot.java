@@ -1,0 +1,20 @@
+package dev.jobwire.worker.dispatch;
+
+/**
+ * A running task's place under the in-flight limit. A task gives it up while it waits for or runs
+ * a CPU step, so the limit bounds concurrent I/O, not computation: another task's I/O can start
+ * while this one computes.
+ */
+public interface IoSlot {
+
+    /** Gives the slot up (before a CPU step). */
+    void release();
+
+    /**
+     * Takes a slot back (after a CPU step), waiting if all are taken; tasks coming back go before
+     * new tasks.
+     *
+     * @throws InterruptedException if the task is cancelled while waiting
+     */
+    void reacquire() throws InterruptedException;
+}
