@@ -179,7 +179,8 @@ final class Scenarios {
         Map<String, String> env = h.workerEnv(topic, h.group("failure-mix"));
         env.put("JOBWIRE_BACKOFF_INITIAL", "10ms");
         env.put("JOBWIRE_BACKOFF_MAX", "50ms");
-        env.put("JOBWIRE_TYPE_POLICIES", "fail.always:breaker-failure-rate=0");
+        // Breakers off: this scenario checks accounting; a type failing half its attempts would trip one.
+        env.put("JOBWIRE_TYPE_POLICIES", "fail.always:breaker-failure-rate=0;fail.sometimes:breaker-failure-rate=0");
         Completions done = new Completions(n, true);
         Worker worker = h.startWorker(env, done);
         h.awaitReady(worker, Duration.ofSeconds(60));

@@ -31,6 +31,8 @@ import org.apache.kafka.common.TopicPartition;
  * thread starts, never while a task runs.
  */
 public final class Dispatcher {
+    /** One builder for every task thread; the log's MDC, not the thread name, says which record it runs. */
+    private static final Thread.Builder TASK_THREADS = Thread.ofVirtual().name("jobwire-task");
     private final int maxInFlight;
     private final int maxActive;
     private final OrderingMode ordering;
@@ -99,7 +101,7 @@ public final class Dispatcher {
             active++;
             takeSlot(next);
             activeByPartition.merge(next.partition(), 1, Integer::sum);
-            Thread thread = Thread.ofVirtual().name("task-" + next).unstarted(() -> run(next));
+            Thread thread = TASK_THREADS.unstarted(() -> run(next));
             running.put(next, thread);
             thread.start();
         }

@@ -114,10 +114,8 @@ public final class TaskRunner implements Consumer<WorkItem> {
             case Outcome.Succeeded succeeded -> {
                 item.offsets().finished(record.offset());
                 Instant now = clock.instant();
-                metrics.succeeded(metadata.type(), Duration.between(startedAt, now), Duration.between(metadata.createdAt(), now));
-                metrics.retried(metadata.type(), succeeded.attempts() - 1);
-                metrics.failedAttempts(metadata.type(), succeeded.attempts() - 1);
-                metrics.attemptsPerTask(metadata.type(), succeeded.attempts());
+                metrics.succeeded(metadata.type(), succeeded.attempts(), Duration.between(startedAt, now),
+                        Duration.between(metadata.createdAt(), now));
                 if (succeeded.attempts() > 1) {
                     log.info("task succeeded on attempt {}", succeeded.attempts());
                 } else {
@@ -125,9 +123,6 @@ public final class TaskRunner implements Consumer<WorkItem> {
                 }
             }
             case Outcome.Failed failed -> {
-                metrics.retried(metadata.type(), Math.max(0, failed.attempts() - 1));
-                metrics.failedAttempts(metadata.type(), failed.failures().size());
-                metrics.attemptsPerTask(metadata.type(), failed.attempts());
                 log.warn("task failed for good ({}) after {} attempt(s), dead-lettering it: {}", failed.reason(),
                         failed.attempts(), failed.cause().toString());
                 deadLetter(item, metadata.type(), failed, startedAt);
@@ -151,7 +146,8 @@ public final class TaskRunner implements Consumer<WorkItem> {
             return;
         }
         item.offsets().finished(record.offset());
-        metrics.deadLettered(typeTag, failed.reason(), Duration.between(startedAt, clock.instant()));
+        metrics.deadLettered(typeTag, failed.reason(), failed.attempts(), failed.failures().size(),
+                Duration.between(startedAt, clock.instant()));
     }
 
     private static String keyText(byte[] key) {

@@ -7,21 +7,26 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * Every meter the worker publishes, in one place. Names are dotted (Prometheus shows
  * {@code jobwire_tasks_succeeded_total}); the {@code type} tag is the task type, or
  * {@code unknown} for records whose type is missing or has no handler (bad input must not
- * create unbounded tag values).
+ * create unbounded tag values). Meters are looked up once per type and cached: recording is on
+ * every task's path.
  *
- * <p>Thread-safe: Micrometer meters are.
+ * <p>Thread-safe: Micrometer meters are, and the cache is a concurrent map.
  */
 public final class WorkerMetrics {
     public static final String UNKNOWN_TYPE = "unknown";
 
     private final MeterRegistry registry;
     private final Counter deadLetterWriteFailures;
+    private final Map<String, TypeMeters> byType = new ConcurrentHashMap<>();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -48,62 +53,94 @@ public final class WorkerMetrics {
     }
 
     public void started(String type) {
-        counter("jobwire.tasks.started", "Tasks whose first attempt started", type).increment();
+        meters(type).started.increment();
     }
 
-    public void succeeded(String type, Duration duration, Duration endToEnd) {
-        counter("jobwire.tasks.succeeded", "Tasks finished successfully", type).increment();
-        timer("jobwire.task.duration", "From first start to the end of a task, retries included", type, "success")
-                .record(duration);
-        Timer.builder("jobwire.task.latency")
-                .description("From the task's created-at to its successful end")
-                .tag("type", type)
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(endToEnd.isNegative() ? Duration.ZERO : endToEnd);
+    public void succeeded(String type, int attempts, Duration duration, Duration endToEnd) {
+        TypeMeters m = meters(type);
+        m.succeeded.increment();
+        m.successDuration.record(duration);
+        m.latency.record(endToEnd.isNegative() ? Duration.ZERO : endToEnd);
+        finished(m, attempts, attempts - 1);
     }
 
-    public void retried(String type, int retries) {
-        if (retries > 0) {
-            counter("jobwire.tasks.retried", "Retries (attempts after the first)", type).increment(retries);
+    public void deadLettered(String type, DeadLetterReason reason, int attempts, int failedAttempts, Duration duration) {
+        TypeMeters m = meters(type);
+        m.deadLettered.get(reason).increment();
+        m.deadLetterDuration.record(duration);
+        finished(m, attempts, failedAttempts);
+    }
+
+    private static void finished(TypeMeters m, int attempts, int failedAttempts) {
+        if (attempts > 1) {
+            m.retried.increment(attempts - 1);
         }
-    }
-
-    public void failedAttempts(String type, int failures) {
-        if (failures > 0) {
-            counter("jobwire.tasks.attempts.failed", "Attempts that failed", type).increment(failures);
+        if (failedAttempts > 0) {
+            m.failedAttempts.increment(failedAttempts);
         }
-    }
-
-    public void deadLettered(String type, DeadLetterReason reason, Duration duration) {
-        Counter.builder("jobwire.tasks.dead_lettered")
-                .description("Tasks written to the dead-letter topic")
-                .tags("type", type, "reason", reason.name())
-                .register(registry)
-                .increment();
-        timer("jobwire.task.duration", "From first start to the end of a task, retries included", type, "dead_letter")
-                .record(duration);
+        m.attempts.record(attempts);
     }
 
     public void cancelled(String type) {
-        counter("jobwire.tasks.cancelled", "Tasks cancelled by shutdown or rebalance (redelivered later)", type).increment();
+        meters(type).cancelled.increment();
     }
 
     public void deadLetterWriteFailed() {
         deadLetterWriteFailures.increment();
     }
 
-    public void attemptsPerTask(String type, int attempts) {
-        DistributionSummary.builder("jobwire.task.attempts").description("Attempts per finished task")
-                .tag("type", type).register(registry).record(attempts);
+    private TypeMeters meters(String type) {
+        TypeMeters meters = byType.get(type);
+        return meters != null ? meters : byType.computeIfAbsent(type, t -> new TypeMeters(registry, t));
     }
 
-    private Counter counter(String name, String description, String type) {
-        return Counter.builder(name).description(description).tag("type", type).register(registry);
-    }
+    /** The meters of one task type. */
+    private static final class TypeMeters {
+        final Counter started;
+        final Counter succeeded;
+        final Counter retried;
+        final Counter failedAttempts;
+        final Counter cancelled;
+        final Map<DeadLetterReason, Counter> deadLettered = new EnumMap<>(DeadLetterReason.class);
+        final Timer successDuration;
+        final Timer deadLetterDuration;
+        final Timer latency;
+        final DistributionSummary attempts;
 
-    private Timer timer(String name, String description, String type, String outcome) {
-        return Timer.builder(name).description(description).tags("type", type, "outcome", outcome)
-                .publishPercentileHistogram().register(registry);
+        TypeMeters(MeterRegistry registry, String type) {
+            started = counter(registry, "jobwire.tasks.started", "Tasks whose first attempt started", type);
+            succeeded = counter(registry, "jobwire.tasks.succeeded", "Tasks finished successfully", type);
+            retried = counter(registry, "jobwire.tasks.retried", "Retries (attempts after the first)", type);
+            failedAttempts = counter(registry, "jobwire.tasks.attempts.failed", "Attempts that failed", type);
+            cancelled = counter(registry, "jobwire.tasks.cancelled",
+                    "Tasks cancelled by shutdown or rebalance (redelivered later)", type);
+            for (DeadLetterReason reason : DeadLetterReason.values()) {
+                deadLettered.put(reason, Counter.builder("jobwire.tasks.dead_lettered")
+                        .description("Tasks written to the dead-letter topic")
+                        .tags("type", type, "reason", reason.name())
+                        .register(registry));
+            }
+            successDuration = duration(registry, type, "success");
+            deadLetterDuration = duration(registry, type, "dead_letter");
+            latency = Timer.builder("jobwire.task.latency")
+                    .description("From the task's created-at to its successful end")
+                    .tag("type", type)
+                    .publishPercentileHistogram()
+                    .register(registry);
+            attempts = DistributionSummary.builder("jobwire.task.attempts").description("Attempts per finished task")
+                    .tag("type", type).register(registry);
+        }
+
+        private static Counter counter(MeterRegistry registry, String name, String description, String type) {
+            return Counter.builder(name).description(description).tag("type", type).register(registry);
+        }
+
+        private static Timer duration(MeterRegistry registry, String type, String outcome) {
+            return Timer.builder("jobwire.task.duration")
+                    .description("From first start to the end of a task, retries included")
+                    .tags("type", type, "outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(registry);
+        }
     }
 }
