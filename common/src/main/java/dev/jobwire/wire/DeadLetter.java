@@ -56,6 +56,18 @@ public record DeadLetter(
         return HeaderValues.abbreviate(out.toString(), MAX_STACK_TRACE_CHARS);
     }
 
+    /**
+     * A smaller copy for when the full one does not fit the broker's size limit: stack trace cut
+     * to 1,024 characters and attempt messages to 200. Everything else is kept.
+     */
+    public DeadLetter trimmed() {
+        return new DeadLetter(originalTopic, originalPartition, originalOffset, originalTimestamp, reason, attempts,
+                failures.stream().map(f -> new AttemptFailure(f.attempt(), f.at(), f.exceptionClass(),
+                        HeaderValues.abbreviate(f.message(), 200))).toList(),
+                exceptionClass, HeaderValues.abbreviate(exceptionMessage, 200), HeaderValues.abbreviate(stackTrace, 1_024),
+                worker, deadLetteredAt);
+    }
+
     /** A reference naming the original record: {@code topic/partition/offset}. */
     public String originalReference() {
         return originalTopic + "/" + originalPartition + "/" + originalOffset;

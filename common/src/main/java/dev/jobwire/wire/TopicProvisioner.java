@@ -1,6 +1,8 @@
 package dev.jobwire.wire;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates topics that do not exist yet; existing topics are left as they are. */
 public final class TopicProvisioner {
@@ -42,6 +46,36 @@ public final class TopicProvisioner {
                 throw e;
             }
         }
-        return toCreate.stream().map(NewTopic::name).toList();
+        List<String> created = toCreate.stream().map(NewTopic::name).toList();
+        awaitLeaders(admin, created, Duration.ofSeconds(30));
+        return created;
+    }
+
+    /**
+     * Waits until every partition of these topics has a leader. Creating a topic returns before the
+     * broker leads its partitions; an idempotent producer writing in that gap can be refused
+     * (NOT_LEADER_OR_FOLLOWER) and then stuck on OUT_OF_ORDER_SEQUENCE_NUMBER until it times out.
+     */
+    public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
+                boolean ready = described.values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + topics + " have no leader after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(50);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jobwire.testing;
 
+import dev.jobwire.wire.TopicProvisioner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class TestKafka {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(config)))
                     .all().get(30, TimeUnit.SECONDS);
+            TopicProvisioner.awaitLeaders(admin, List.of(name), Duration.ofSeconds(30));
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name + " on " + description, e);
         }

@@ -27,6 +27,11 @@ public final class BackpressurePolicy {
         this.total = total;
     }
 
+    /** The whole buffer is at its high watermark: nothing more may be fetched. */
+    public boolean totalFull(int totalBuffered) {
+        return totalBuffered >= total.high();
+    }
+
     /** What to change. */
     public record Decision<P>(Set<P> pause, Set<P> resume) {
         public boolean isEmpty() {

@@ -17,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +71,6 @@ public final class PollLoop implements Runnable {
                 applyBackpressure();
                 commitIfDue();
             }
-            shutDown();
-        } catch (WakeupException e) {
             shutDown();
         } catch (RuntimeException e) {
             log.error("poll loop failed; cancelling running tasks (uncommitted work will be redelivered)", e);
@@ -162,15 +159,12 @@ public final class PollLoop implements Runnable {
         consumer.pause(assigned);
         dispatcher.dropBuffered(assigned);
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
-        try {
-            // Keep polling (everything is paused) so the group keeps us while tasks finish.
-            while (dispatcher.active() > 0 && System.nanoTime() < deadline) {
-                consumer.pause(consumer.assignment());
-                consumer.poll(Duration.ofMillis(100));
-                commitIfDue();
-            }
-        } catch (WakeupException ignored) {
-            // a second stop request: go straight to cancelling
+        // Keep polling (everything is paused) so the group keeps us while tasks finish.
+        while (dispatcher.active() > 0 && System.nanoTime() < deadline) {
+            consumer.pause(consumer.assignment());
+            consumer.poll(Duration.ofMillis(100));
+            lastPollNanos = System.nanoTime();
+            commitIfDue();
         }
         int left = dispatcher.active();
         if (left > 0) {
@@ -190,10 +184,13 @@ public final class PollLoop implements Runnable {
         }
     }
 
-    /** Asks the loop to stop; returns at once. */
+    /**
+     * Asks the loop to stop; returns at once. The loop notices within one poll timeout. (No
+     * {@code consumer.wakeup()}: a wake-up left pending would break the next {@code poll} or
+     * commit of the shutdown itself.)
+     */
     public void requestStop() {
         stopRequested = true;
-        consumer.wakeup();
     }
 
     /** Waits for the loop to finish its shutdown. */
@@ -234,7 +231,9 @@ public final class PollLoop implements Runnable {
             if (!partitions.isEmpty()) {
                 log.info("assigned {}", partitions);
             }
-            if (stopRequested) {
+            // Paused from the start when stopping, or when the buffer is already full: a rebalance
+            // must not let the next poll overflow it.
+            if (stopRequested || backpressure.totalFull(dispatcher.buffered())) {
                 consumer.pause(partitions);
             }
         }

@@ -5,12 +5,14 @@ import dev.jobwire.wire.TopicNames;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -51,33 +53,67 @@ public final class DeadLetterPublisher implements AutoCloseable {
 
     /**
      * Publishes the dead letter and waits for the broker's acknowledgement, retrying with backoff.
+     * Once a write is sent, its answer is awaited even if the task is cancelled meanwhile (bounded
+     * by the delivery timeout), so a dead letter is never written for a task that is then also
+     * redelivered as if it had not been.
      *
-     * @param giveUp checked between tries; true (shutdown) abandons the write
+     * @param giveUp checked before each try; true (shutdown, rebalance) abandons the write
      * @return where the dead letter landed, or null if abandoned
      */
     public RecordMetadata publish(ConsumerRecord<byte[], byte[]> original, DeadLetter deadLetter, BooleanSupplier giveUp)
             throws InterruptedException {
-        RecordHeaders headers = new RecordHeaders(original.headers().toArray());
-        deadLetter.writeTo(headers);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
-                TopicNames.deadLetterTopicFor(original.topic()), null, null, original.key(), original.value(), headers);
+        ProducerRecord<byte[], byte[]> record = record(original, deadLetter);
+        boolean trimmed = false;
         Duration wait = FIRST_RETRY;
         for (int attempt = 1; ; attempt++) {
-            try {
-                return producer.send(record).get();
-            } catch (ExecutionException | RuntimeException e) {
-                onWriteFailure.run();
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                log.error("dead letter for {}/{}/{} not written (try {}), retrying in {} ms; the offset stays uncommitted: {}",
-                        original.topic(), original.partition(), original.offset(), attempt, wait.toMillis(), cause.toString());
-            }
             if (giveUp.getAsBoolean()) {
-                log.warn("gave up writing the dead letter for {}/{}/{} on shutdown; the task will be redelivered",
+                log.warn("gave up writing the dead letter for {}/{}/{}: the task was cancelled and will be redelivered",
                         original.topic(), original.partition(), original.offset());
                 return null;
             }
+            try {
+                return awaitUninterruptibly(producer.send(record));
+            } catch (ExecutionException | RuntimeException e) {
+                onWriteFailure.run();
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                if (cause instanceof RecordTooLargeException && !trimmed) {
+                    // The failure headers made it too big (the original fitted its topic): keep every
+                    // header but shorten the stack trace and messages.
+                    log.error("dead letter for {}/{}/{} is over the size limit; writing it with a shortened stack trace",
+                            original.topic(), original.partition(), original.offset());
+                    record = record(original, deadLetter.trimmed());
+                    trimmed = true;
+                    continue;
+                }
+                log.error("dead letter for {}/{}/{} not written (try {}), retrying in {} ms; the offset stays uncommitted: {}",
+                        original.topic(), original.partition(), original.offset(), attempt, wait.toMillis(), cause.toString());
+            }
             Thread.sleep(wait.toMillis());
             wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(ConsumerRecord<byte[], byte[]> original, DeadLetter deadLetter) {
+        RecordHeaders headers = new RecordHeaders(original.headers().toArray());
+        deadLetter.writeTo(headers);
+        return new ProducerRecord<>(TopicNames.deadLetterTopicFor(original.topic()), null, null,
+                original.key(), original.value(), headers);
+    }
+
+    private static <T> T awaitUninterruptibly(Future<T> future) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -81,6 +81,7 @@ public final class Dispatcher {
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 offsets.received(record.offset());
                 WorkItem item = new WorkItem(record, partition, offsets, ordering.orderingKeyOf(record.key()), this);
+                item.queue = queue;
                 queue.add(item.orderingKey(), item);
                 buffered++;
             }
@@ -186,10 +187,9 @@ public final class Dispatcher {
                 activeByPartition.remove(item.partition());
                 partitionIdle.signalAll();
             }
-            KeyedQueue<WorkItem> queue = queues.get(item.partition());
-            if (queue != null) {
-                queue.release(item.orderingKey());
-            }
+            // Its own queue: if the partition was dropped and assigned again meanwhile, the new
+            // queue's keys are not this task's business.
+            item.queue.release(item.orderingKey());
             startWhatFits();
         } finally {
             lock.unlock();

@@ -20,6 +20,8 @@ public final class WorkItem implements IoSlot {
     private volatile boolean cancelled;
     /** Guarded by the dispatcher's lock. */
     boolean holdsSlot;
+    /** The queue of the partition assignment this item came from; set once by the dispatcher. */
+    KeyedQueue<WorkItem> queue;
 
     WorkItem(ConsumerRecord<byte[], byte[]> record, TopicPartition partition, PartitionOffsets offsets, Object orderingKey,
             Dispatcher dispatcher) {

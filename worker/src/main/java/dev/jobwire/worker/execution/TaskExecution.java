@@ -105,7 +105,8 @@ public final class TaskExecution {
      * to a new request at once would push the dependency past the concurrency it was promised.
      */
     private void attempt() throws Exception {
-        awaitBreaker();
+        boolean breakerPermit = awaitBreaker();
+        boolean breakerTold = false;
         var bulkhead = policies.bulkhead();
         if (bulkhead != null && !bulkhead.tryAcquirePermit()) {
             ioSlot.release();
@@ -123,12 +124,14 @@ public final class TaskExecution {
             try {
                 Failsafe.with(policies.attemptTimeout()).run(() -> handler.handle(task, new Context(attempt)));
                 recordBreaker(null);
+                breakerTold = true;
             } catch (Throwable failure) {
                 Throwable cause = unwrap(failure, attempt);
                 if (cancelled.getAsBoolean()) {
                     throw new TaskCancelledException("cancelled during attempt " + attempt);
                 }
                 recordBreaker(cause);
+                breakerTold = true;
                 failures.add(AttemptFailure.of(attempt, clock.instant(), cause));
                 if (cause instanceof Exception exception) {
                     throw exception;
@@ -139,20 +142,24 @@ public final class TaskExecution {
             if (bulkhead != null) {
                 bulkhead.releasePermit();
             }
+            if (breakerPermit && !breakerTold && policies.breaker().isHalfOpen()) {
+                // A half-open breaker lends one trial permit, returned only by a recorded result. An
+                // attempt cancelled before it had one must not keep it, or the breaker never closes.
+                policies.breaker().recordFailure();
+            }
         }
     }
 
+    /** The failure as the handler meant it: Failsafe's wrapping removed, timeouts and expiry named. */
     private Throwable unwrap(Throwable failure, int attempt) {
-        if (failure instanceof InterruptedException && !clock.instant().isBefore(deadline)) {
-            return DeadlineExceededException.during(deadline, attempt);
-        }
         if (failure instanceof TimeoutExceededException) {
             return new AttemptTimeoutException(attempt, policies.config().attemptTimeout());
         }
-        if (failure instanceof FailsafeException && failure.getCause() != null) {
-            return failure.getCause();
+        Throwable cause = failure instanceof FailsafeException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof InterruptedException && !clock.instant().isBefore(deadline)) {
+            return DeadlineExceededException.during(deadline, attempt);
         }
-        return failure;
+        return cause;
     }
 
     /**
@@ -160,10 +167,13 @@ public final class TaskExecution {
      * dead-letter topic. They stay active, so once the active limit is reached no new task starts,
      * the buffer fills and partitions pause.
      */
-    private void awaitBreaker() throws InterruptedException, TaskCancelledException {
+    private boolean awaitBreaker() throws InterruptedException, TaskCancelledException {
         CircuitBreaker<Object> breaker = policies.breaker();
-        if (breaker == null || breaker.tryAcquirePermit()) {
-            return;
+        if (breaker == null) {
+            return false;
+        }
+        if (breaker.tryAcquirePermit()) {
+            return true;
         }
         ioSlot.release();
         while (!breaker.tryAcquirePermit()) {
@@ -171,15 +181,19 @@ public final class TaskExecution {
             Duration wait = breaker.getRemainingDelay();
             Thread.sleep(wait.isPositive() && wait.compareTo(BREAKER_POLL) < 0 ? wait : BREAKER_POLL);
         }
+        return true;
     }
 
-    /** A bad input (non-retryable) says nothing about the dependency's health; other failures do. */
+    /**
+     * A bad input (non-retryable) or the task's own deadline says nothing about the dependency's
+     * health; other failures do.
+     */
     private void recordBreaker(Throwable failure) {
         CircuitBreaker<Object> breaker = policies.breaker();
         if (breaker == null) {
             return;
         }
-        if (failure == null || failure instanceof NonRetryableException) {
+        if (failure == null || failure instanceof NonRetryableException || failure instanceof DeadlineExceededException) {
             breaker.recordSuccess();
         } else {
             breaker.recordFailure();

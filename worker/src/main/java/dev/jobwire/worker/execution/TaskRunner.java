@@ -66,7 +66,7 @@ public final class TaskRunner implements Consumer<WorkItem> {
         try {
             run(item, record);
         } catch (InterruptedException e) {
-            // Only shutdown interrupts a dead-letter write; the record stays unfinished and is redelivered.
+            // Only cancellation (shutdown, rebalance) interrupts here; the record stays unfinished and is redelivered.
             log.info("task abandoned while writing its dead letter; it will be redelivered");
         } catch (RuntimeException | Error e) {
             // A bug of ours, not the handler's (those are caught in TaskExecution). Leaving the offset

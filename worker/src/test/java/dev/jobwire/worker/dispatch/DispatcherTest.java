@@ -167,6 +167,47 @@ class DispatcherTest {
         await().until(() -> dispatcher.active() == 0 && dispatcher.inFlight() == 0);
     }
 
+    /** A task of a dropped assignment finishing late must not free its key in the new assignment's queue. */
+    @Test
+    void aStaleTaskDoesNotReleaseItsKeyInTheNextAssignment() throws Exception {
+        CountDownLatch staleMayFinish = new CountDownLatch(1);
+        CountDownLatch freshMayFinish = new CountDownLatch(1);
+        AtomicInteger runningFresh = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger freshDone = new AtomicInteger();
+        PartitionOffsets first = new PartitionOffsets();
+        Consumer<WorkItem> runner = item -> {
+            try {
+                if (item.offsets() == first) {
+                    staleMayFinish.await();
+                    return;
+                }
+                if (runningFresh.incrementAndGet() > 1) {
+                    overlaps.incrementAndGet();
+                }
+                if (item.offset() == 0) {
+                    freshMayFinish.await();
+                }
+                runningFresh.decrementAndGet();
+                freshDone.incrementAndGet();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Dispatcher dispatcher = new Dispatcher(4, 0, OrderingMode.KEY, runner);
+        dispatcher.add(P0, first, records(P0, 0, 1, "k"));
+        await().until(() -> dispatcher.active() == 1);
+        dispatcher.dropBuffered(List.of(P0)); // revoked, its task still running...
+        dispatcher.add(P0, new PartitionOffsets(), records(P0, 0, 3, "k")); // ...and assigned again
+        await().until(() -> dispatcher.active() == 2);
+
+        staleMayFinish.countDown();
+        await().until(() -> dispatcher.active() == 1);
+        freshMayFinish.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> freshDone.get() == 3);
+        assertThat(overlaps.get()).isZero();
+    }
+
     @Test
     void cancelInterruptsRunningTasksAndFlagsThem() throws Exception {
         List<WorkItem> interrupted = new CopyOnWriteArrayList<>();
