@@ -3,6 +3,7 @@ package dev.jobwire.wire;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /** Creates topics that do not exist yet; existing topics are left as they are. */
 public final class TopicProvisioner {
@@ -52,8 +55,9 @@ public final class TopicProvisioner {
     }
 
     /**
-     * Waits until every partition of these topics has a leader. Creating a topic returns before the
-     * broker leads its partitions; an idempotent producer writing in that gap can be refused
+     * Waits until the leader of every partition of these topics serves requests (answers a
+     * ListOffsets). Creating a topic returns before that, and metadata may name a leader that is
+     * not ready yet; an idempotent producer writing in that gap can be refused
      * (NOT_LEADER_OR_FOLLOWER) and then stuck on OUT_OF_ORDER_SEQUENCE_NUMBER until it times out.
      */
     public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout)
@@ -62,13 +66,17 @@ public final class TopicProvisioner {
         while (true) {
             try {
                 Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
-                boolean ready = described.values().stream()
+                boolean led = described.values().stream()
                         .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready) {
+                if (led) {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    described.values().forEach(d -> d.partitions().forEach(p ->
+                            latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
                     return;
                 }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof RetriableException)) {
                     throw e;
                 }
             }

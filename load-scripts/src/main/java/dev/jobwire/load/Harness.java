@@ -33,16 +33,24 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * What every scenario needs: fresh topics on the broker, a publisher, in-process workers whose
  * handlers are observed by {@link Completions}, and a raw consumer for the machine's ceiling.
- * Each scenario uses its own topics and group, and deletes them at the end.
+ * Each scenario uses its own topics and group; on a broker given by address they are deleted at the end.
  */
 public final class Harness implements AutoCloseable {
     private final String bootstrap;
+    private final boolean deleteTopics;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final List<String> topics = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
 
-    public Harness(String bootstrap) {
+    /**
+     * @param deleteTopics delete the scenario's topics at the end: for a broker that outlives the run.
+     *                     (A local broker is thrown away whole; deleting big topics there while the next
+     *                     scenario creates its own only slows it, and has made a new topic's first
+     *                     writes fail.)
+     */
+    public Harness(String bootstrap, boolean deleteTopics) {
         this.bootstrap = bootstrap;
+        this.deleteTopics = deleteTopics;
     }
 
     public String bootstrap() {
@@ -188,7 +196,7 @@ public final class Harness implements AutoCloseable {
         for (Worker worker : workers) {
             worker.close();
         }
-        if (!topics.isEmpty()) {
+        if (deleteTopics && !topics.isEmpty()) {
             try (Admin admin = admin()) {
                 admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {

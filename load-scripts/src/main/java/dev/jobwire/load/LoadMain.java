@@ -53,17 +53,17 @@ public final class LoadMain {
                 ? BrokerProcess.existing(options.bootstrap()) : BrokerProcess.startLocal()) {
             System.out.println("broker: " + broker.bootstrapServers());
             for (String name : names) {
-                allOk &= run(name, broker.bootstrapServers(), options);
+                allOk &= run(name, broker.bootstrapServers(), options, options.bootstrap() != null);
             }
         }
         System.exit(allOk ? 0 : 1);
     }
 
-    private static boolean run(String name, String bootstrap, Options options) throws Exception {
+    private static boolean run(String name, String bootstrap, Options options, boolean deleteTopics) throws Exception {
         System.out.println("== " + name + (options.smoke() ? " (smoke)" : ""));
         Report report = new Report(name);
         report.put("mode", options.smoke() ? "smoke" : "full");
-        try (Harness harness = new Harness(bootstrap)) {
+        try (Harness harness = new Harness(bootstrap, deleteTopics)) {
             SCENARIOS.get(name).run(harness, options, report);
         } catch (Exception e) {
             report.problem("scenario failed: " + e);
