@@ -1,14 +1,11 @@
 package dev.jobwire.wire;
 
-import java.util.regex.Pattern;
-
 /**
  * Rules for task type names: 1 to 128 characters of letters, digits, '.', '_', '-' and ':',
  * starting with a letter or digit. Types name handlers, appear in metrics tags and in URLs.
  */
 public final class TaskTypes {
     public static final int MAX_LENGTH = 128;
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private TaskTypes() {
     }
@@ -21,11 +18,23 @@ public final class TaskTypes {
         if (type.length() > MAX_LENGTH) {
             return "task type is longer than " + MAX_LENGTH + " characters";
         }
-        if (!VALID.matcher(type).matches()) {
+        if (!wellFormed(type)) {
             return "task type '" + HeaderValues.abbreviate(type, 64)
                     + "' may hold only letters, digits, '.', '_', '-' and ':' and must start with a letter or digit";
         }
         return null;
+    }
+
+    /** Checked on every record the worker reads, so a loop rather than a regular expression. */
+    private static boolean wellFormed(String type) {
+        for (int i = 0; i < type.length(); i++) {
+            char c = type.charAt(i);
+            boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alphanumeric && (i == 0 || (c != '.' && c != '_' && c != ':' && c != '-'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @throws IllegalArgumentException when the type is not valid, with the reason */

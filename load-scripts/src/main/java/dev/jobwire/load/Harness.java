@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class Harness implements AutoCloseable {
     private final String bootstrap;
     private final boolean deleteTopics;
+    private final Map<String, String> workerSettings;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final List<String> topics = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
@@ -48,9 +49,10 @@ public final class Harness implements AutoCloseable {
      *                     scenario creates its own only slows it, and has made a new topic's first
      *                     writes fail.)
      */
-    public Harness(String bootstrap, boolean deleteTopics) {
+    public Harness(String bootstrap, boolean deleteTopics, Map<String, String> workerSettings) {
         this.bootstrap = bootstrap;
         this.deleteTopics = deleteTopics;
+        this.workerSettings = Map.copyOf(workerSettings);
     }
 
     public String bootstrap() {
@@ -83,7 +85,10 @@ public final class Harness implements AutoCloseable {
         return env;
     }
 
+    /** Starts a worker with {@code env} plus the command line's {@code --worker} settings, which win. */
     public Worker startWorker(Map<String, String> env, Completions completions) throws Exception {
+        env = new HashMap<>(env);
+        env.putAll(workerSettings);
         Worker worker = new Worker(WorkerConfig.from(new Settings(env)), completions.wrap(HandlerRegistry.discover()),
                 new SimpleMeterRegistry()).start();
         workers.add(worker);

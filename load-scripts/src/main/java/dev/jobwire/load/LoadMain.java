@@ -14,7 +14,8 @@ public final class LoadMain {
               --count      tasks to publish instead of the scenario's default
               --smoke      small counts: checks that every task is accounted for, judges no speed (CI)
               --duration   seconds the backlog scenario runs (default 60)
-              --results    where JSON and HTML results go (default load-scripts/results)""";
+              --results    where JSON and HTML results go (default load-scripts/results)
+              --worker     JOBWIRE_NAME=value: a worker setting, over the scenario's own (repeatable)""";
 
     private interface Body {
         void run(Harness h, Options o, Report r) throws Exception;
@@ -63,7 +64,10 @@ public final class LoadMain {
         System.out.println("== " + name + (options.smoke() ? " (smoke)" : ""));
         Report report = new Report(name);
         report.put("mode", options.smoke() ? "smoke" : "full");
-        try (Harness harness = new Harness(bootstrap, deleteTopics)) {
+        if (!options.workerSettings().isEmpty()) {
+            report.put("worker_settings", options.workerSettings());
+        }
+        try (Harness harness = new Harness(bootstrap, deleteTopics, options.workerSettings())) {
             SCENARIOS.get(name).run(harness, options, report);
         } catch (Exception e) {
             report.problem("scenario failed: " + e);

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PollLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+    private static final Duration PAUSED_POLL_TIMEOUT = Duration.ofMillis(5);
 
     /** How the loop is tuned; see {@code WorkerConfig} for defaults. */
     public record Settings(Collection<String> topics, Duration pollTimeout, Duration commitInterval,
@@ -87,7 +88,10 @@ public final class PollLoop implements Runnable {
     }
 
     private void pollOnce() {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+        // With partitions paused, a poll may fetch nothing for its whole timeout while the buffer
+        // drains; a short poll lets them resume as soon as it is low again instead.
+        Duration timeout = pausedCount > 0 ? PAUSED_POLL_TIMEOUT : settings.pollTimeout();
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
         lastPollNanos = System.nanoTime();
         for (TopicPartition partition : records.partitions()) {
             PartitionOffsets partitionOffsets = offsets.get(partition);

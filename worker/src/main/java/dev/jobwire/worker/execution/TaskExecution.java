@@ -122,7 +122,7 @@ public final class TaskExecution {
             ioSlot.reacquire();
             int attempt = ++attempts;
             try {
-                Failsafe.with(policies.attemptTimeout()).run(() -> handler.handle(task, new Context(attempt)));
+                policies.attemptRunner().run(() -> handler.handle(task, new Context(attempt)));
                 recordBreaker(null);
                 breakerTold = true;
             } catch (Throwable failure) {

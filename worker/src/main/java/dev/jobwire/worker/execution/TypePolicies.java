@@ -2,6 +2,8 @@ package dev.jobwire.worker.execution;
 
 import dev.failsafe.Bulkhead;
 import dev.failsafe.CircuitBreaker;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.Timeout;
@@ -12,12 +14,15 @@ import java.time.Duration;
 /**
  * The Failsafe policies of one task type, built once from its {@link TaskTypePolicy} and shared
  * by all its tasks (the breaker, bulkhead and rate limiter must be shared to mean anything).
+ * {@code attemptRunner} runs one attempt under the attempt timeout; built once, as it is used on
+ * every attempt.
  * Immutable; the Failsafe policies are thread-safe.
  */
 public record TypePolicies(
         TaskTypePolicy config,
         RetryPolicy<Object> retry,
         Timeout<Object> attemptTimeout,
+        FailsafeExecutor<Object> attemptRunner,
         CircuitBreaker<Object> breaker,
         Bulkhead<Object> bulkhead,
         RateLimiter<Object> rateLimiter) {
@@ -42,7 +47,7 @@ public record TypePolicies(
         RateLimiter<Object> rateLimiter = config.ratePerSecond() > 0
                 ? RateLimiter.smoothBuilder(Duration.ofNanos((long) (1_000_000_000L / config.ratePerSecond()))).build()
                 : null;
-        return new TypePolicies(config, retry, attemptTimeout, breaker, bulkhead, rateLimiter);
+        return new TypePolicies(config, retry, attemptTimeout, Failsafe.with(attemptTimeout), breaker, bulkhead, rateLimiter);
     }
 
     /** Worth another attempt: anything but a handler's "no point" and a cancellation. */
