@@ -24,6 +24,10 @@ if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || [ "$(_jobwire_ja
 fi
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's own libraries still use sun.misc.Unsafe; JDK 24+ warns about it on every build.
+if [ "$(_jobwire_java_major "$JAVA_HOME")" -ge 24 ]; then
+  case "${MAVEN_OPTS:-}" in *sun-misc-unsafe-memory-access*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+fi
 
 # The class path of a module's service (its jar plus runtime dependencies), written by bin/build.
 jobwire_classpath() {
