@@ -310,10 +310,6 @@ public final class Dispatcher {
         }
     }
 
-    public int maxInFlight() {
-        return maxInFlight;
-    }
-
     /** Cancels every running task. */
     public int cancelAll() {
         int cancelled = 0;
