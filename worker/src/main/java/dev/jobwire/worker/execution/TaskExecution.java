@@ -108,11 +108,15 @@ public final class TaskExecution {
         boolean breakerPermit = awaitBreaker();
         boolean breakerTold = false;
         var bulkhead = policies.bulkhead();
-        if (bulkhead != null && !bulkhead.tryAcquirePermit()) {
-            ioSlot.release();
-            bulkhead.acquirePermit();
-        }
+        boolean bulkheadPermit = false;
         try {
+            if (bulkhead != null) {
+                if (!bulkhead.tryAcquirePermit()) {
+                    ioSlot.release();
+                    bulkhead.acquirePermit();
+                }
+                bulkheadPermit = true;
+            }
             var rateLimiter = policies.rateLimiter();
             if (rateLimiter != null && !rateLimiter.tryAcquirePermit()) {
                 ioSlot.release();
@@ -139,7 +143,7 @@ public final class TaskExecution {
                 throw new IllegalStateException(cause);
             }
         } finally {
-            if (bulkhead != null) {
+            if (bulkheadPermit) {
                 bulkhead.releasePermit();
             }
             if (breakerPermit && !breakerTold && policies.breaker().isHalfOpen()) {

@@ -192,6 +192,41 @@ class TaskExecutionTest {
     }
 
     @Test
+    void aConcurrencyLimitBoundsTasksOfOneTypeAcrossExecutions() throws Exception {
+        TypePolicies shared = TypePolicies.of(fast.toBuilder().concurrencyLimit(2).build());
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        TaskHandler slow = (task, context) -> {
+            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+            Thread.sleep(30);
+            running.decrementAndGet();
+        };
+        List<Thread> threads = new java.util.ArrayList<>();
+        List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            threads.add(Thread.ofVirtual().start(() -> outcomes.add(new TaskExecution(task(), slow, shared,
+                    Instant.now().plusSeconds(30), () -> false, cpu, NO_SLOT, clock).run())));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(outcomes).hasSize(6).allMatch(o -> o.equals(new Outcome.Succeeded(1)));
+        assertThat(peak.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aRateLimitSpacesTaskStarts() {
+        TypePolicies shared = TypePolicies.of(fast.toBuilder().ratePerSecond(20).build());
+        long start = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            assertThat(new TaskExecution(task(), (task, context) -> { }, shared, Instant.now().plusSeconds(30),
+                    () -> false, cpu, NO_SLOT, clock).run()).isEqualTo(new Outcome.Succeeded(1));
+        }
+        // 5 starts at 20 per second need at least 4 gaps of 50 ms.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
+    }
+
+    @Test
     void cancellationIsNeitherSuccessNorFailure() {
         AtomicBoolean cancelled = new AtomicBoolean();
         Outcome outcome = run((task, context) -> {
