@@ -41,12 +41,16 @@ public final class HeaderValues {
     }
 
     public static Instant instant(Headers headers, String key) throws MalformedTaskException {
-        String value = last(headers, key);
+        return instant(key, last(headers, key));
+    }
+
+    /** {@code value} of header {@code key} as an instant; null when null. */
+    static Instant instant(String key, String value) throws MalformedTaskException {
         if (value == null) {
             return null;
         }
         try {
-            return Instant.parse(value);
+            return IsoInstants.parse(value);
         } catch (DateTimeParseException e) {
             throw new MalformedTaskException(
                     "header '" + key + "' is not an ISO-8601 instant: '" + abbreviate(value, 64) + "'");

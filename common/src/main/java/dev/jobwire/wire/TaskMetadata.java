@@ -3,6 +3,7 @@ package dev.jobwire.wire;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -59,28 +60,53 @@ public record TaskMetadata(
      * @throws MalformedTaskException naming the first header that is missing or invalid
      */
     public static TaskMetadata readFrom(Headers headers) throws MalformedTaskException {
-        String format = HeaderValues.required(headers, TaskHeaders.FORMAT);
+        // One pass, the last of each name winning: every consumed record comes through here.
+        String format = null;
+        String id = null;
+        String type = null;
+        String contentType = null;
+        String createdAt = null;
+        String deadline = null;
+        String traceparent = null;
+        for (Header header : headers) {
+            switch (header.key()) {
+                case TaskHeaders.FORMAT -> format = HeaderValues.string(header);
+                case TaskHeaders.TASK_ID -> id = HeaderValues.string(header);
+                case TaskHeaders.TASK_TYPE -> type = HeaderValues.string(header);
+                case TaskHeaders.CONTENT_TYPE -> contentType = HeaderValues.string(header);
+                case TaskHeaders.CREATED_AT -> createdAt = HeaderValues.string(header);
+                case TaskHeaders.DEADLINE -> deadline = HeaderValues.string(header);
+                case TaskHeaders.TRACEPARENT -> traceparent = HeaderValues.string(header);
+                default -> {
+                }
+            }
+        }
+        requirePresent(TaskHeaders.FORMAT, format);
         if (!TaskHeaders.CURRENT_FORMAT.equals(format)) {
             throw new MalformedTaskException("unsupported " + TaskHeaders.FORMAT + " '"
                     + HeaderValues.abbreviate(format, 16) + "' (this version reads '" + TaskHeaders.CURRENT_FORMAT + "')");
         }
-        String id = HeaderValues.required(headers, TaskHeaders.TASK_ID);
+        requirePresent(TaskHeaders.TASK_ID, id);
         if (id.length() > MAX_ID_LENGTH) {
             throw new MalformedTaskException("header '" + TaskHeaders.TASK_ID + "' is longer than " + MAX_ID_LENGTH);
         }
-        String type = HeaderValues.required(headers, TaskHeaders.TASK_TYPE);
+        requirePresent(TaskHeaders.TASK_TYPE, type);
         String typeProblem = TaskTypes.problem(type);
         if (typeProblem != null) {
             throw new MalformedTaskException("header '" + TaskHeaders.TASK_TYPE + "': " + typeProblem);
         }
-        String contentType = HeaderValues.last(headers, TaskHeaders.CONTENT_TYPE);
-        Instant createdAt = HeaderValues.instant(headers, TaskHeaders.CREATED_AT);
         if (createdAt == null) {
             throw new MalformedTaskException("missing header '" + TaskHeaders.CREATED_AT + "'");
         }
-        Instant deadline = HeaderValues.instant(headers, TaskHeaders.DEADLINE);
         return new TaskMetadata(id, type, contentType == null ? DEFAULT_CONTENT_TYPE : contentType,
-                createdAt, deadline, HeaderValues.last(headers, TaskHeaders.TRACEPARENT));
+                HeaderValues.instant(TaskHeaders.CREATED_AT, createdAt), HeaderValues.instant(TaskHeaders.DEADLINE, deadline),
+                traceparent);
+    }
+
+    private static void requirePresent(String key, String value) throws MalformedTaskException {
+        if (value == null || value.isBlank()) {
+            throw new MalformedTaskException("missing header '" + key + "'");
+        }
     }
 
     /** The replay count header, 0 when absent or unreadable. */
