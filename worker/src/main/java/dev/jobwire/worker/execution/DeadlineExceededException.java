@@ -14,6 +14,11 @@ public final class DeadlineExceededException extends Exception {
         return new DeadlineExceededException("deadline " + deadline + " passed before the task started");
     }
 
+    static DeadlineExceededException betweenAttempts(Instant deadline, int attempts) {
+        return new DeadlineExceededException("deadline " + deadline + " passed after " + attempts
+                + " attempt(s), before the next one could start");
+    }
+
     static DeadlineExceededException during(Instant deadline, int attempts) {
         return new DeadlineExceededException("deadline " + deadline + " passed during attempt " + attempts
                 + "; the task was cancelled");

@@ -3,6 +3,10 @@ package dev.jobwire.worker.execution;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyBuilder;
+import dev.failsafe.RetryPolicyConfig;
 import dev.failsafe.Timeout;
 import dev.failsafe.TimeoutExceededException;
 import dev.jobwire.wire.AttemptFailure;
@@ -24,16 +28,21 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs the attempts of one task through Failsafe and says how it ended. Policies, outermost
- * first: the task deadline (a {@link Timeout} that interrupts), the retry policy (backoff with
- * jitter; waiting parks a virtual thread, not a pool thread), then per
- * attempt: wait while the type's circuit breaker is open, take a bulkhead and a rate-limiter
- * permit, take an I/O slot, and run the handler under the attempt timeout (which interrupts it).
+ * Runs the attempts of one task through Failsafe and says how it ended: the retry policy (backoff
+ * with jitter; waiting parks a virtual thread, not a pool thread), then per attempt: wait while the
+ * type's circuit breaker is open, take a bulkhead and a rate-limiter permit, take an I/O slot, and
+ * run the handler under the attempt timeout (which interrupts it).
+ *
+ * <p>The task's deadline needs no timer of its own (a timer per task was a fifth of the worker's
+ * time on small tasks): each wait above is bounded by the time left, the attempt timeout is cut
+ * to it, and the retry policy's max duration ends the backoff at it.
  *
  * <p>One instance per task, used by the task's own thread only.
  */
 public final class TaskExecution {
     private static final Duration BREAKER_POLL = Duration.ofMillis(100);
+    /** Failsafe sleeps whole milliseconds, so a backoff cut at the deadline may wake just before it. */
+    private static final Duration LEAST_ATTEMPT_TIME = Duration.ofMillis(1);
 
     private final Task task;
     private final TaskHandler handler;
@@ -59,20 +68,13 @@ public final class TaskExecution {
     }
 
     public Outcome run() {
-        Duration left = Duration.between(clock.instant(), deadline);
+        Duration left = timeLeft();
         if (!left.isPositive()) {
             return new Outcome.Failed(DeadLetterReason.EXPIRED, 0, List.of(), DeadlineExceededException.beforeStart(deadline));
         }
-        Timeout<Object> deadlineTimeout = Timeout.builder(left).withInterrupt().build();
         try {
-            Failsafe.with(deadlineTimeout, policies.retry()).run(this::attempt);
+            Failsafe.with(retryWithin(left)).run(this::attempt);
             return new Outcome.Succeeded(attempts);
-        } catch (TimeoutExceededException e) {
-            if (cancelled.getAsBoolean()) {
-                return new Outcome.Cancelled(attempts);
-            }
-            DeadlineExceededException expired = DeadlineExceededException.during(deadline, attempts);
-            return new Outcome.Failed(DeadLetterReason.EXPIRED, attempts, recordIfRunning(expired), expired);
         } catch (FailsafeException e) {
             return failed(e.getCause() == null ? e : e.getCause());
         } catch (RuntimeException e) {
@@ -80,22 +82,32 @@ public final class TaskExecution {
         }
     }
 
+    /** The type's retry policy, its backoff ending at the deadline (a per-task copy costs far less than a timer). */
+    private RetryPolicy<Object> retryWithin(Duration left) {
+        RetryPolicyConfig<Object> config = policies.retry().getConfig();
+        RetryPolicyBuilder<Object> retry = RetryPolicy.builder(config);
+        // Failsafe wants the max duration above the first delay; with less time left no retry could start anyway.
+        return left.compareTo(config.getDelay()) > 0
+                ? retry.withMaxDuration(left).build()
+                : retry.withMaxRetries(0).build();
+    }
+
     private Outcome failed(Throwable failure) {
         if (cancelled.getAsBoolean() || failure instanceof TaskCancelledException) {
             return new Outcome.Cancelled(attempts);
         }
-        DeadLetterReason reason = failure instanceof NonRetryableException
-                ? DeadLetterReason.NON_RETRYABLE
-                : DeadLetterReason.RETRIES_EXHAUSTED;
-        return new Outcome.Failed(reason, attempts, List.copyOf(failures), failure);
-    }
-
-    /** The deadline struck mid-attempt: that attempt's failure is the expiry itself. */
-    private List<AttemptFailure> recordIfRunning(DeadlineExceededException expired) {
-        if (failures.size() < attempts) {
-            failures.add(AttemptFailure.of(attempts, clock.instant(), expired));
+        if (failure instanceof DeadlineExceededException expired) {
+            return new Outcome.Failed(DeadLetterReason.EXPIRED, attempts, List.copyOf(failures), expired);
         }
-        return List.copyOf(failures);
+        if (failure instanceof NonRetryableException) {
+            return new Outcome.Failed(DeadLetterReason.NON_RETRYABLE, attempts, List.copyOf(failures), failure);
+        }
+        if (attempts < policies.config().maxAttempts()) {
+            // Retryable and attempts left: the retry policy stopped because the deadline left no time for another.
+            DeadlineExceededException expired = DeadlineExceededException.betweenAttempts(deadline, attempts);
+            return new Outcome.Failed(DeadLetterReason.EXPIRED, attempts, List.copyOf(failures), expired);
+        }
+        return new Outcome.Failed(DeadLetterReason.RETRIES_EXHAUSTED, attempts, List.copyOf(failures), failure);
     }
 
     /**
@@ -103,8 +115,10 @@ public final class TaskExecution {
      * the bulkhead or the rate limiter gives up the task's I/O slot. The backoff before a retry
      * keeps it: a timed-out request may still be running at the other end, and handing its slot
      * to a new request at once would push the dependency past the concurrency it was promised.
+     * Every wait ends at the deadline.
      */
     private void attempt() throws Exception {
+        checkDeadline();
         boolean breakerPermit = awaitBreaker();
         boolean breakerTold = false;
         var bulkhead = policies.bulkhead();
@@ -113,30 +127,44 @@ public final class TaskExecution {
             if (bulkhead != null) {
                 if (!bulkhead.tryAcquirePermit()) {
                     ioSlot.release();
-                    bulkhead.acquirePermit();
+                    if (!bulkhead.tryAcquirePermit(timeLeft())) {
+                        throw DeadlineExceededException.betweenAttempts(deadline, attempts);
+                    }
                 }
                 bulkheadPermit = true;
             }
             var rateLimiter = policies.rateLimiter();
             if (rateLimiter != null && !rateLimiter.tryAcquirePermit()) {
                 ioSlot.release();
-                rateLimiter.acquirePermit();
+                if (!rateLimiter.tryAcquirePermit(timeLeft())) {
+                    throw DeadlineExceededException.betweenAttempts(deadline, attempts);
+                }
             }
             checkNotCancelled();
             ioSlot.reacquire();
+            Duration left = checkDeadline();
+            boolean cutToDeadline = left.compareTo(policies.config().attemptTimeout()) < 0;
+            FailsafeExecutor<Object> runner = cutToDeadline
+                    ? Failsafe.with(Timeout.builder(left).withInterrupt().build())
+                    : policies.attemptRunner();
             int attempt = ++attempts;
             try {
-                policies.attemptRunner().run(() -> handler.handle(task, new Context(attempt)));
+                runner.run(() -> handler.handle(task, new Context(attempt)));
                 recordBreaker(null);
                 breakerTold = true;
             } catch (Throwable failure) {
-                Throwable cause = unwrap(failure, attempt);
+                Throwable cause = unwrap(failure, attempt, cutToDeadline);
                 if (cancelled.getAsBoolean()) {
                     throw new TaskCancelledException("cancelled during attempt " + attempt);
                 }
                 recordBreaker(cause);
                 breakerTold = true;
                 failures.add(AttemptFailure.of(attempt, clock.instant(), cause));
+                if (TypePolicies.isRetryable(cause) && attempt < policies.config().maxAttempts()
+                        && !clock.instant().plus(policies.shortestBackoffAfter(attempt)).isBefore(deadline)) {
+                    // No retry can start before the deadline: end now rather than sleep up to it.
+                    throw DeadlineExceededException.betweenAttempts(deadline, attempt);
+                }
                 if (cause instanceof Exception exception) {
                     throw exception;
                 }
@@ -154,10 +182,15 @@ public final class TaskExecution {
         }
     }
 
-    /** The failure as the handler meant it: Failsafe's wrapping removed, timeouts and expiry named. */
-    private Throwable unwrap(Throwable failure, int attempt) {
+    /**
+     * The failure as the handler meant it: Failsafe's wrapping removed, timeouts and expiry named.
+     * With {@code cutToDeadline} the attempt's timeout was the deadline.
+     */
+    private Throwable unwrap(Throwable failure, int attempt, boolean cutToDeadline) {
         if (failure instanceof TimeoutExceededException) {
-            return new AttemptTimeoutException(attempt, policies.config().attemptTimeout());
+            return cutToDeadline
+                    ? DeadlineExceededException.during(deadline, attempt)
+                    : new AttemptTimeoutException(attempt, policies.config().attemptTimeout());
         }
         Throwable cause = failure instanceof FailsafeException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof InterruptedException && !clock.instant().isBefore(deadline)) {
@@ -171,7 +204,7 @@ public final class TaskExecution {
      * dead-letter topic. They stay active, so once the active limit is reached no new task starts,
      * the buffer fills and partitions pause.
      */
-    private boolean awaitBreaker() throws InterruptedException, TaskCancelledException {
+    private boolean awaitBreaker() throws InterruptedException, TaskCancelledException, DeadlineExceededException {
         CircuitBreaker<Object> breaker = policies.breaker();
         if (breaker == null) {
             return false;
@@ -182,8 +215,10 @@ public final class TaskExecution {
         ioSlot.release();
         while (!breaker.tryAcquirePermit()) {
             checkNotCancelled();
+            Duration left = checkDeadline();
             Duration wait = breaker.getRemainingDelay();
-            Thread.sleep(wait.isPositive() && wait.compareTo(BREAKER_POLL) < 0 ? wait : BREAKER_POLL);
+            wait = wait.isPositive() && wait.compareTo(BREAKER_POLL) < 0 ? wait : BREAKER_POLL;
+            Thread.sleep(wait.compareTo(left) < 0 ? wait : left);
         }
         return true;
     }
@@ -202,6 +237,19 @@ public final class TaskExecution {
         } else {
             breaker.recordFailure();
         }
+    }
+
+    private Duration timeLeft() {
+        return Duration.between(clock.instant(), deadline);
+    }
+
+    /** @return the time left before the deadline, at least {@link #LEAST_ATTEMPT_TIME} */
+    private Duration checkDeadline() throws DeadlineExceededException {
+        Duration left = timeLeft();
+        if (left.compareTo(LEAST_ATTEMPT_TIME) < 0) {
+            throw DeadlineExceededException.betweenAttempts(deadline, attempts);
+        }
+        return left;
     }
 
     private void checkNotCancelled() throws TaskCancelledException {

@@ -50,9 +50,24 @@ public record TypePolicies(
         return new TypePolicies(config, retry, attemptTimeout, Failsafe.with(attemptTimeout), breaker, bulkhead, rateLimiter);
     }
 
-    /** Worth another attempt: anything but a handler's "no point" and a cancellation. */
+    /**
+     * The shortest backoff the retry policy can wait after failed attempt {@code attempt}: the
+     * doubling delay, capped, less all the jitter it may take off.
+     */
+    public Duration shortestBackoffAfter(int attempt) {
+        Duration initial = retry.getConfig().getDelay();
+        Duration max = retry.getConfig().getMaxDelay();
+        Duration delay = attempt >= 31 ? max : initial.multipliedBy(1L << (attempt - 1));
+        if (delay.compareTo(max) > 0) {
+            delay = max;
+        }
+        return Duration.ofNanos((long) (delay.toNanos() * (1 - config.jitter())));
+    }
+
+    /** Worth another attempt: anything but a handler's "no point", a cancellation and the deadline. */
     static boolean isRetryable(Throwable failure) {
-        return !(failure instanceof NonRetryableException) && !(failure instanceof TaskCancelledException);
+        return !(failure instanceof NonRetryableException) && !(failure instanceof TaskCancelledException)
+                && !(failure instanceof DeadlineExceededException);
     }
 
     private static Duration minPositive(Duration d) {

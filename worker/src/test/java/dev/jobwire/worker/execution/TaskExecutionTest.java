@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TaskExecutionTest {
     private static final IoSlot NO_SLOT = new IoSlot() {
@@ -156,6 +158,70 @@ class TaskExecutionTest {
         assertThat(failed.reason()).isEqualTo(DeadLetterReason.EXPIRED);
         assertThat(failed.cause()).isInstanceOf(DeadlineExceededException.class);
         assertThat(failed.failures()).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "first backoff {0} ms")
+    @ValueSource(ints = {250, 20_000})
+    void aDeadlineDuringTheBackoffEndsTheTaskAtTheDeadline(int firstBackoffMillis) {
+        TaskTypePolicy policy = fast.toBuilder().maxAttempts(5)
+                .backoff(Duration.ofMillis(firstBackoffMillis), Duration.ofSeconds(40)).jitter(0).build();
+        AtomicInteger calls = new AtomicInteger();
+        long start = System.nanoTime();
+        Outcome outcome = run((task, context) -> {
+            calls.incrementAndGet();
+            throw new java.io.IOException("dependency down");
+        }, policy, Instant.now().plusMillis(400), () -> false);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        Outcome.Failed failed = (Outcome.Failed) outcome;
+        assertThat(failed.reason()).isEqualTo(DeadLetterReason.EXPIRED);
+        assertThat(failed.cause()).isInstanceOf(DeadlineExceededException.class);
+        // 250 ms: a retry at 250 ms fits before the 400 ms deadline (unless the machine stalls), a third does not.
+        assertThat(failed.attempts()).isBetween(1, firstBackoffMillis < 400 ? 2 : 1);
+        assertThat(failed.failures()).hasSize(failed.attempts());
+        assertThat(calls.get()).isEqualTo(failed.attempts());
+        assertThat(took).as("the backoff is cut at the deadline").isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aDeadlineWhileWaitingForTheBulkheadEndsTheTaskWithoutAnAttempt() throws Exception {
+        TypePolicies shared = TypePolicies.of(fast.toBuilder().concurrencyLimit(1).build());
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = Thread.ofVirtual().start(() -> new TaskExecution(task(), (task, context) -> {
+            holding.countDown();
+            release.await();
+        }, shared, Instant.now().plusSeconds(30), () -> false, cpu, NO_SLOT, clock).run());
+        holding.await();
+
+        AtomicBoolean called = new AtomicBoolean();
+        Outcome outcome = new TaskExecution(task(), (task, context) -> called.set(true), shared,
+                Instant.now().plusMillis(200), () -> false, cpu, NO_SLOT, clock).run();
+        release.countDown();
+        holder.join();
+
+        assertThat(called).isFalse();
+        Outcome.Failed failed = (Outcome.Failed) outcome;
+        assertThat(failed.reason()).isEqualTo(DeadLetterReason.EXPIRED);
+        assertThat(failed.attempts()).isZero();
+    }
+
+    @Test
+    void aDeadlineWhileTheBreakerIsOpenEndsTheWait() {
+        TaskTypePolicy policy = fast.toBuilder().maxAttempts(2).breaker(100, 2, Duration.ofSeconds(10), Duration.ofSeconds(60)).build();
+        TypePolicies shared = TypePolicies.of(policy);
+        new TaskExecution(task(), (task, context) -> {
+            throw new java.io.IOException("dependency down");
+        }, shared, Instant.now().plusSeconds(30), () -> false, cpu, NO_SLOT, clock).run();
+        assertThat(shared.breaker().isOpen()).isTrue();
+
+        Outcome outcome = new TaskExecution(task(), (task, context) -> { }, shared, Instant.now().plusMillis(300),
+                () -> false, cpu, NO_SLOT, clock).run();
+
+        Outcome.Failed failed = (Outcome.Failed) outcome;
+        assertThat(failed.reason()).isEqualTo(DeadLetterReason.EXPIRED);
+        assertThat(failed.attempts()).isZero();
+        assertThat(shared.breaker().isOpen()).as("an expiry says nothing about the dependency").isTrue();
     }
 
     @Test

@@ -41,5 +41,16 @@ class TypePoliciesTest {
         assertThat(TypePolicies.isRetryable(new IllegalStateException("bug?"))).isTrue();
         assertThat(TypePolicies.isRetryable(new NonRetryableException("bad input"))).isFalse();
         assertThat(TypePolicies.isRetryable(new TaskCancelledException("shutdown"))).isFalse();
+        assertThat(TypePolicies.isRetryable(DeadlineExceededException.during(java.time.Instant.now(), 1))).isFalse();
+    }
+
+    @Test
+    void shortestBackoffDoublesUpToTheMaxLessTheJitter() {
+        TypePolicies policies = TypePolicies.of(TaskTypePolicy.DEFAULTS); // 200 ms doubling to 10 s, jitter 0.2
+        assertThat(policies.shortestBackoffAfter(1)).isEqualTo(Duration.ofMillis(160));
+        assertThat(policies.shortestBackoffAfter(2)).isEqualTo(Duration.ofMillis(320));
+        assertThat(policies.shortestBackoffAfter(6)).isEqualTo(Duration.ofMillis(5120));
+        assertThat(policies.shortestBackoffAfter(7)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(policies.shortestBackoffAfter(100)).isEqualTo(Duration.ofSeconds(8));
     }
 }
