@@ -3,11 +3,11 @@ package dev.jobwire.worker.dispatch;
 import dev.jobwire.worker.offsets.PartitionOffsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -15,8 +15,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Holds the records the poll loop handed over and starts them as tasks, each on its own virtual
- * thread. Capacity freed by a finishing task is used at once by the finishing thread, so
+ * Holds the records the poll loop handed over and starts them as tasks on virtual threads. A
+ * thread whose task finished takes the next buffered task itself if capacity allows (a new thread
+ * per task cost more than a no-op task), and starts more threads when capacity freed up; so
  * throughput does not wait for the next poll.
  *
  * <p>Glossary: <em>buffered</em> = received, not started; <em>active</em> = started, not
@@ -44,7 +45,8 @@ public final class Dispatcher {
     private final Map<TopicPartition, KeyedQueue<WorkItem>> queues = new HashMap<>();
     private final ArrayDeque<TopicPartition> rotation = new ArrayDeque<>();
     private final Map<TopicPartition, Integer> activeByPartition = new HashMap<>();
-    private final Map<WorkItem, Thread> running = new ConcurrentHashMap<>();
+    /** The thread running each started task; interrupts go through here, under the lock. */
+    private final Map<WorkItem, Thread> running = new HashMap<>();
     private int buffered;
     private int active;
     private int inFlight;
@@ -56,7 +58,8 @@ public final class Dispatcher {
      * @param cpuQueue active tasks allowed beyond {@code maxInFlight}: those waiting for or running
      *                 a CPU step
      * @param runner   runs one task to its end (success, dead letter or cancellation); it is called
-     *                 on a fresh virtual thread and must not throw
+     *                 on a virtual thread that may run other tasks before and after, so it must not
+     *                 throw nor leave thread-local state (the MDC) behind
      */
     public Dispatcher(int maxInFlight, int cpuQueue, OrderingMode ordering, Consumer<WorkItem> runner) {
         if (maxInFlight < 1 || cpuQueue < 0) {
@@ -70,6 +73,12 @@ public final class Dispatcher {
 
     /** Buffers records of one partition (in offset order) and starts what capacity allows. */
     public void add(TopicPartition partition, PartitionOffsets offsets, List<ConsumerRecord<byte[], byte[]>> records) {
+        // Built outside the lock, which finishing tasks need meanwhile.
+        List<WorkItem> items = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            offsets.received(record.offset());
+            items.add(new WorkItem(record, partition, offsets, ordering.orderingKeyOf(record.key()), this));
+        }
         lock.lock();
         try {
             KeyedQueue<WorkItem> queue = queues.get(partition);
@@ -78,13 +87,11 @@ public final class Dispatcher {
                 queues.put(partition, queue);
                 rotation.add(partition);
             }
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                offsets.received(record.offset());
-                WorkItem item = new WorkItem(record, partition, offsets, ordering.orderingKeyOf(record.key()), this);
+            for (WorkItem item : items) {
                 item.queue = queue;
                 queue.add(item.orderingKey(), item);
-                buffered++;
             }
+            buffered += items.size();
             startWhatFits();
         } finally {
             lock.unlock();
@@ -93,19 +100,31 @@ public final class Dispatcher {
 
     /** Starts buffered tasks while both limits allow; tasks returning from a CPU step go first. */
     private void startWhatFits() {
-        while (accepting && returning == 0 && inFlight < maxInFlight && active < maxActive && buffered > 0) {
-            WorkItem next = pollRoundRobin();
+        while (canStart()) {
+            WorkItem next = claimNext();
             if (next == null) {
                 return; // everything buffered waits for a running task of its key
             }
-            buffered--;
-            active++;
-            takeSlot(next);
-            activeByPartition.merge(next.partition(), 1, Integer::sum);
             Thread thread = TASK_THREADS.unstarted(() -> run(next));
             running.put(next, thread);
             thread.start();
         }
+    }
+
+    private boolean canStart() {
+        return accepting && returning == 0 && inFlight < maxInFlight && active < maxActive && buffered > 0;
+    }
+
+    /** The next eligible buffered task, counted as active and holding a slot; null if none. */
+    private WorkItem claimNext() {
+        WorkItem next = pollRoundRobin();
+        if (next != null) {
+            buffered--;
+            active++;
+            takeSlot(next);
+            activeByPartition.merge(next.partition(), 1, Integer::sum);
+        }
+        return next;
     }
 
     /** Takes from partitions in turn, so one deep partition cannot starve the others. */
@@ -121,12 +140,16 @@ public final class Dispatcher {
         return null;
     }
 
+    /** Runs {@code item}, then whatever buffered task it can take next, until there is none. */
     private void run(WorkItem item) {
-        try {
-            runner.accept(item);
-        } finally {
-            running.remove(item);
-            finished(item);
+        while (item != null) {
+            boolean ran = false;
+            try {
+                runner.accept(item);
+                ran = true;
+            } finally {
+                item = finished(item, ran);
+            }
         }
     }
 
@@ -177,9 +200,14 @@ public final class Dispatcher {
         }
     }
 
-    private void finished(WorkItem item) {
+    /**
+     * Books {@code item} as finished; with {@code takeNext}, claims the next buffered task for the
+     * calling thread and returns it (null if none may start).
+     */
+    private WorkItem finished(WorkItem item, boolean takeNext) {
         lock.lock();
         try {
+            running.remove(item);
             active--;
             giveSlot(item);
             int left = activeByPartition.merge(item.partition(), -1, Integer::sum);
@@ -190,7 +218,18 @@ public final class Dispatcher {
             // Its own queue: if the partition was dropped and assigned again meanwhile, the new
             // queue's keys are not this task's business.
             item.queue.release(item.orderingKey());
+            WorkItem next = null;
+            if (takeNext && canStart()) {
+                next = claimNext();
+                if (next != null) {
+                    // Interrupts happen under this lock and only to a running task's thread: one
+                    // meant for the finished task may be pending still, and must not hit the next.
+                    Thread.interrupted();
+                    running.put(next, Thread.currentThread());
+                }
+            }
             startWhatFits();
+            return next;
         } finally {
             lock.unlock();
         }
@@ -238,15 +277,20 @@ public final class Dispatcher {
 
     /** Cancels the running tasks of these partitions: flags them and interrupts their threads. */
     public int cancelRunning(Collection<TopicPartition> partitions) {
-        int cancelled = 0;
-        for (Map.Entry<WorkItem, Thread> entry : running.entrySet()) {
-            if (partitions.contains(entry.getKey().partition())) {
-                entry.getKey().cancel();
-                entry.getValue().interrupt();
-                cancelled++;
+        lock.lock();
+        try {
+            int cancelled = 0;
+            for (Map.Entry<WorkItem, Thread> entry : running.entrySet()) {
+                if (partitions.contains(entry.getKey().partition())) {
+                    entry.getKey().cancel();
+                    entry.getValue().interrupt();
+                    cancelled++;
+                }
             }
+            return cancelled;
+        } finally {
+            lock.unlock();
         }
-        return cancelled;
     }
 
     /** Stops starting tasks (shutdown); running tasks go on. */
@@ -312,12 +356,15 @@ public final class Dispatcher {
 
     /** Cancels every running task. */
     public int cancelAll() {
-        int cancelled = 0;
-        for (Map.Entry<WorkItem, Thread> entry : running.entrySet()) {
-            entry.getKey().cancel();
-            entry.getValue().interrupt();
-            cancelled++;
+        lock.lock();
+        try {
+            running.forEach((item, thread) -> {
+                item.cancel();
+                thread.interrupt();
+            });
+            return running.size();
+        } finally {
+            lock.unlock();
         }
-        return cancelled;
     }
 }

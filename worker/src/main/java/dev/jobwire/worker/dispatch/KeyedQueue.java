@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * A FIFO queue that hands out at most one item per key at a time: an item is eligible only when
  * no earlier item with its key is still running. Items of different keys come out in arrival
- * order of their keys' heads. With a distinct key per item it is a plain FIFO.
+ * order of their keys' heads. Items added with a null key have no constraint and cost no key
+ * bookkeeping (the unordered mode: a plain FIFO).
  *
  * <p>Not thread-safe: {@link Dispatcher} guards it.
  *
@@ -19,11 +20,17 @@ import java.util.Set;
  */
 final class KeyedQueue<T> {
     private final Map<Object, ArrayDeque<T>> waitingByKey = new HashMap<>();
+    /** Keys whose head item is eligible, and null-key items themselves, in arrival order. */
     private final ArrayDeque<Object> readyKeys = new ArrayDeque<>();
     private final Set<Object> runningKeys = new HashSet<>();
     private int size;
 
     void add(Object key, T item) {
+        if (key == null) {
+            readyKeys.add(item);
+            size++;
+            return;
+        }
         ArrayDeque<T> waiting = waitingByKey.computeIfAbsent(key, k -> new ArrayDeque<>(2));
         waiting.add(item);
         size++;
@@ -32,13 +39,18 @@ final class KeyedQueue<T> {
         }
     }
 
-    /** The next eligible item, whose key is now running until {@link #release}; null if none. */
+    /** The next eligible item, whose key (if any) is now running until {@link #release}; null if none. */
+    @SuppressWarnings("unchecked")
     T poll() {
         Object key = readyKeys.poll();
         if (key == null) {
             return null;
         }
         ArrayDeque<T> waiting = waitingByKey.get(key);
+        if (waiting == null) { // a null-key item (a ready key always has waiting items)
+            size--;
+            return (T) key;
+        }
         T item = waiting.poll();
         if (waiting.isEmpty()) {
             waitingByKey.remove(key);
@@ -50,6 +62,9 @@ final class KeyedQueue<T> {
 
     /** The item of {@code key} finished: the next item with that key becomes eligible. */
     void release(Object key) {
+        if (key == null) {
+            return;
+        }
         runningKeys.remove(key);
         if (waitingByKey.containsKey(key)) {
             readyKeys.add(key);
@@ -66,8 +81,14 @@ final class KeyedQueue<T> {
     }
 
     /** Removes and returns every queued item; running keys stay running until released. */
+    @SuppressWarnings("unchecked")
     List<T> drain() {
         List<T> drained = new ArrayList<>(size);
+        for (Object ready : readyKeys) {
+            if (!waitingByKey.containsKey(ready)) {
+                drained.add((T) ready);
+            }
+        }
         waitingByKey.values().forEach(drained::addAll);
         waitingByKey.clear();
         readyKeys.clear();

@@ -18,7 +18,10 @@ public final class WorkItem implements IoSlot {
     private final Object orderingKey;
     private final Dispatcher dispatcher;
     private volatile boolean cancelled;
-    /** Guarded by the dispatcher's lock. */
+    /**
+     * Written under the dispatcher's lock, by the task's own thread or before the task reaches it;
+     * so that thread may read it without the lock.
+     */
     boolean holdsSlot;
     /** The queue of the partition assignment this item came from; set once by the dispatcher. */
     KeyedQueue<WorkItem> queue;
@@ -28,7 +31,7 @@ public final class WorkItem implements IoSlot {
         this.record = record;
         this.partition = partition;
         this.offsets = offsets;
-        this.orderingKey = orderingKey == null ? this : orderingKey;
+        this.orderingKey = orderingKey;
         this.dispatcher = dispatcher;
     }
 
@@ -39,7 +42,9 @@ public final class WorkItem implements IoSlot {
 
     @Override
     public void reacquire() throws InterruptedException {
-        dispatcher.reacquireSlot(this);
+        if (!holdsSlot) { // the common case holds it already: no lock per attempt
+            dispatcher.reacquireSlot(this);
+        }
     }
 
     public ConsumerRecord<byte[], byte[]> record() {
@@ -59,6 +64,7 @@ public final class WorkItem implements IoSlot {
         return offsets;
     }
 
+    /** The key it waits on in its queue; null for none. */
     Object orderingKey() {
         return orderingKey;
     }

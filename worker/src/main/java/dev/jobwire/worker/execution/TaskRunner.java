@@ -155,12 +155,15 @@ public final class TaskRunner implements Consumer<WorkItem> {
     }
 
     private static Map<String, String> otherHeaders(ConsumerRecord<byte[], byte[]> record) {
-        Map<String, String> headers = new HashMap<>();
+        Map<String, String> headers = null; // most tasks have none: no map for them
         for (Header header : record.headers()) {
             if (!header.key().startsWith(TaskHeaders.RESERVED_PREFIX) && header.value() != null) {
+                if (headers == null) {
+                    headers = new HashMap<>();
+                }
                 headers.put(header.key(), HeaderValues.string(header));
             }
         }
-        return headers;
+        return headers == null ? Map.of() : headers;
     }
 }

@@ -62,6 +62,28 @@ class DispatcherTest {
     }
 
     @Test
+    void aFinishingThreadTakesTheNextTaskWithoutAnInterruptMeantForTheLastOne() throws Exception {
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        List<Boolean> interruptedAtStart = new CopyOnWriteArrayList<>();
+        Consumer<WorkItem> runner = item -> {
+            threads.add(Thread.currentThread());
+            interruptedAtStart.add(Thread.currentThread().isInterrupted());
+            item.offsets().finished(item.offset());
+            // As if a cancellation meant for this task arrived just as it finished.
+            Thread.currentThread().interrupt();
+        };
+        Dispatcher dispatcher = new Dispatcher(1, 0, OrderingMode.UNORDERED, runner);
+        PartitionOffsets offsets = new PartitionOffsets();
+        dispatcher.add(P0, offsets, records(P0, 0, 50, null));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> interruptedAtStart.size() == 50);
+        assertThat(interruptedAtStart).containsOnly(false);
+        assertThat(threads.stream().distinct().count()).as("threads reused").isLessThan(50);
+        await().until(() -> dispatcher.active() == 0);
+        assertThat(offsets.committable()).hasValue(50);
+    }
+
+    @Test
     void keyOrderingRunsOneTaskPerKeyAtATimeInOffsetOrder() throws Exception {
         Map<String, AtomicInteger> runningPerKey = new ConcurrentHashMap<>();
         Map<String, List<Long>> orderPerKey = new ConcurrentHashMap<>();

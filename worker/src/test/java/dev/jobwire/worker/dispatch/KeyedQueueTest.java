@@ -19,6 +19,27 @@ class KeyedQueueTest {
     }
 
     @Test
+    void nullKeyItemsAreUnconstrainedAndKeepArrivalOrderWithKeyedOnes() {
+        KeyedQueue<String> queue = new KeyedQueue<>();
+        queue.add(null, "n1");
+        queue.add("k", "k1");
+        queue.add(null, "n2");
+        queue.add("k", "k2");
+        queue.add(null, "n3");
+        assertThat(queue.size()).isEqualTo(5);
+        assertThat(queue.poll()).isEqualTo("n1");
+        assertThat(queue.poll()).isEqualTo("k1");
+        assertThat(queue.poll()).isEqualTo("n2");
+        assertThat(queue.poll()).isEqualTo("n3"); // k2 waits for k1
+        assertThat(queue.poll()).isNull();
+        queue.release(null);
+        queue.add(null, "n4");
+        assertThat(queue.drain()).containsExactlyInAnyOrder("n4", "k2");
+        assertThat(queue.size()).isZero();
+        assertThat(queue.hasEligible()).isFalse();
+    }
+
+    @Test
     void sameKeyWaitsForThePreviousItemToBeReleased() {
         KeyedQueue<String> queue = new KeyedQueue<>();
         queue.add("k", "k1");
