@@ -132,6 +132,9 @@ public final class Worker implements AutoCloseable {
         // Bounded fetch memory: the consumer's own buffers count toward the worker's footprint.
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
         props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(1024 * 1024));
+        // A fetch for only caught-up partitions waits at the broker this long, and a partition resumed
+        // meanwhile cannot be fetched before it returns: Kafka's 500 ms stalled every resume.
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
         return props;
     }
 
