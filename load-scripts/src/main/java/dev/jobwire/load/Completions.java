@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,9 +23,11 @@ public final class Completions {
     private final LongAdder succeeded = new LongAdder();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger maxRunning = new AtomicInteger();
-    private final AtomicLong firstCreatedMicros = new AtomicLong(Long.MAX_VALUE);
+    // Striped: every task of every thread updates them, and a contended CAS per task would be the
+    // harness, not the worker, slowing the throughput scenario down.
+    private final LongAccumulator firstCreatedMicros = new LongAccumulator(Math::min, Long.MAX_VALUE);
     private final AtomicLong firstStartMicros = new AtomicLong(Long.MAX_VALUE);
-    private final AtomicLong lastDoneMicros = new AtomicLong();
+    private final LongAccumulator lastDoneMicros = new LongAccumulator(Math::max, 0);
     private final long[] latenciesMicros;
     private final AtomicInteger latencyCount = new AtomicInteger();
     private final Map<String, AtomicInteger> runsById;
@@ -49,7 +52,10 @@ public final class Completions {
     }
 
     private void observe(Task task, Body body) throws Exception {
-        maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+        int now = running.incrementAndGet();
+        if (now > maxRunning.get()) {
+            maxRunning.accumulateAndGet(now, Math::max);
+        }
         if (firstStartMicros.get() == Long.MAX_VALUE) {
             firstStartMicros.accumulateAndGet(micros(Instant.now()), Math::min);
         }
@@ -60,8 +66,8 @@ public final class Completions {
         }
         long createdMicros = micros(task.metadata().createdAt());
         long doneMicros = micros(Instant.now());
-        firstCreatedMicros.accumulateAndGet(createdMicros, Math::min);
-        lastDoneMicros.accumulateAndGet(doneMicros, Math::max);
+        firstCreatedMicros.accumulate(createdMicros);
+        lastDoneMicros.accumulate(doneMicros);
         int slot = latencyCount.getAndIncrement();
         if (slot < latenciesMicros.length) {
             latenciesMicros[slot] = doneMicros - createdMicros;
@@ -76,9 +82,9 @@ public final class Completions {
     public void reset() {
         succeeded.reset();
         maxRunning.set(running.get());
-        firstCreatedMicros.set(Long.MAX_VALUE);
+        firstCreatedMicros.reset();
         firstStartMicros.set(Long.MAX_VALUE);
-        lastDoneMicros.set(0);
+        lastDoneMicros.reset();
         latencyCount.set(0);
         if (runsById != null) {
             runsById.clear();
