@@ -1,0 +1,159 @@
+package dev.jobwire.bench;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.Timeout;
+import dev.failsafe.function.CheckedRunnable;
+import dev.jobwire.wire.MalformedTaskException;
+import dev.jobwire.wire.TaskMetadata;
+import dev.jobwire.worker.config.TaskTypePolicy;
+import dev.jobwire.worker.dispatch.IoSlot;
+import dev.jobwire.worker.execution.Outcome;
+import dev.jobwire.worker.execution.TaskExecution;
+import dev.jobwire.worker.execution.TypePolicies;
+import dev.jobwire.worker.handler.Task;
+import dev.jobwire.worker.handler.TaskHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the worker pays, per call, to run one no-op task attempt: a direct call (the floor),
+ * Failsafe with the retry policy only, with the attempt timeout only, with both as the worker
+ * nests them, the worker's own {@link TaskExecution}, and decoding a task's headers.
+ *
+ * <p>Each benchmark runs one no-op "task"; the handler bumps {@link #sink}, which each method
+ * returns so the JIT cannot drop the call.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Threads(1)
+@State(Scope.Thread)
+public class TaskPathBenchmark {
+
+    /** The no-op handlers' side effect. */
+    long sink;
+
+    private CheckedRunnable noop;
+    private FailsafeExecutor<Object> retryRunner;
+    private FailsafeExecutor<Object> timeoutRunner;
+    private CheckedRunnable attemptThroughTimeout;
+
+    private Task task;
+    private TaskHandler handler;
+    private TypePolicies policies;
+    private Instant deadline;
+    private ExecutorService cpuPool;
+    private final IoSlot ioSlot = new IoSlot() {
+        @Override
+        public void release() {
+        }
+
+        @Override
+        public void reacquire() {
+        }
+    };
+    private final Clock clock = Clock.systemUTC();
+
+    private RecordHeaders headers;
+
+    @Setup
+    public void setUp() throws MalformedTaskException {
+        noop = () -> sink++;
+
+        // The worker's default retry policy (TaskTypePolicy.DEFAULTS), as TypePolicies builds it.
+        TaskTypePolicy defaults = TaskTypePolicy.DEFAULTS;
+        RetryPolicy<Object> retry = RetryPolicy.builder()
+                .withMaxAttempts(defaults.maxAttempts())
+                .withBackoff(defaults.backoffInitial(), defaults.backoffMax())
+                .withJitter(defaults.jitter())
+                .build();
+        retryRunner = Failsafe.with(retry);
+        timeoutRunner = Failsafe.with(Timeout.builder(Duration.ofSeconds(30)).withInterrupt().build());
+        attemptThroughTimeout = () -> timeoutRunner.run(noop);
+
+        task = new Task(TaskMetadata.create("bench.noop", null, null, null), null, new byte[0], Map.of(), "t", 0, 0);
+        handler = (t, context) -> sink++;
+        policies = TypePolicies.of(TaskTypePolicy.DEFAULTS.toBuilder().breakerFailureRate(0).build());
+        deadline = clock.instant().plus(Duration.ofMinutes(5));
+        cpuPool = Executors.newSingleThreadExecutor();
+        Outcome outcome = newExecution().run();
+        if (!(outcome instanceof Outcome.Succeeded)) {
+            throw new IllegalStateException("the no-op task did not succeed: " + outcome);
+        }
+
+        headers = new RecordHeaders();
+        TaskMetadata.create("bench.noop", null, null, null).writeTo(headers);
+        TaskMetadata.readFrom(headers);
+    }
+
+    @TearDown
+    public void tearDown() {
+        cpuPool.shutdownNow();
+    }
+
+    private TaskExecution newExecution() {
+        return new TaskExecution(task, handler, policies, deadline, () -> false, cpuPool, ioSlot, clock);
+    }
+
+    /** The floor: the no-op handler called directly. */
+    @Benchmark
+    public long direct() throws Throwable {
+        noop.run();
+        return sink;
+    }
+
+    /** The retry policy alone (built once), no timeout. */
+    @Benchmark
+    public long failsafeRetryOnly() {
+        retryRunner.run(noop);
+        return sink;
+    }
+
+    /** The attempt timeout alone (30 s, interrupting), its executor cached as TypePolicies.attemptRunner() is. */
+    @Benchmark
+    public long failsafeTimeoutOnly() {
+        timeoutRunner.run(noop);
+        return sink;
+    }
+
+    /** The worker's shape: the retry executor around an attempt run through the cached timeout executor. */
+    @Benchmark
+    public long failsafeRetryThenTimeout() {
+        retryRunner.run(attemptThroughTimeout);
+        return sink;
+    }
+
+    /** The worker's own per-task path (breaker off, no bulkhead or rate limit), one no-op task. */
+    @Benchmark
+    public Outcome workerTaskExecution() {
+        return newExecution().run();
+    }
+
+    /** Decoding the Jobwire headers of one task record. */
+    @Benchmark
+    public TaskMetadata decodeTaskMetadata() throws MalformedTaskException {
+        return TaskMetadata.readFrom(headers);
+    }
+}
