@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +135,9 @@ public final class PollLoop implements Runnable {
         consumer.commitAsync(pending, (committed, error) -> {
             if (error == null) {
                 offsets.committed(committed);
+            } else if (error instanceof RebalanceInProgressException) {
+                // Expected while members join or leave; revocation commits what this member gives up.
+                log.info("offset commit deferred: the group is rebalancing");
             } else {
                 // The next turn commits the same or later offsets; nothing is lost meanwhile.
                 log.warn("offset commit failed, will retry: {}", error.toString());
