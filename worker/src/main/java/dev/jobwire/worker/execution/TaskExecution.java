@@ -33,9 +33,10 @@ import java.util.function.BooleanSupplier;
  * type's circuit breaker is open, take a bulkhead and a rate-limiter permit, take an I/O slot, and
  * run the handler under the attempt timeout (which interrupts it).
  *
- * <p>The task's deadline needs no timer of its own (a timer per task was a fifth of the worker's
- * time on small tasks): each wait above is bounded by the time left, the attempt timeout is cut
- * to it, and the retry policy's max duration ends the backoff at it.
+ * <p>The task's deadline needs no timer of its own (one per task cost about a sixth of the
+ * worker's CPU on no-op tasks): each wait above is bounded by the time left, the attempt timeout
+ * is cut to it, the retry policy's max duration ends the backoff at it, and a failure whose
+ * shortest backoff would end past it expires at once.
  *
  * <p>One instance per task, used by the task's own thread only.
  */
