@@ -14,9 +14,10 @@ public final class DeadlineExceededException extends Exception {
         return new DeadlineExceededException("deadline " + deadline + " passed before the task started");
     }
 
+    /** The deadline passed, or will before the shortest backoff ends, after {@code attempts} attempts. */
     static DeadlineExceededException betweenAttempts(Instant deadline, int attempts) {
-        return new DeadlineExceededException("deadline " + deadline + " passed after " + attempts
-                + " attempt(s), before the next one could start");
+        return new DeadlineExceededException("deadline " + deadline + " leaves no time for another attempt after "
+                + attempts + " attempt(s)");
     }
 
     static DeadlineExceededException during(Instant deadline, int attempts) {
