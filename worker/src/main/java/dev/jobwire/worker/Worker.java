@@ -78,11 +78,12 @@ public final class Worker implements AutoCloseable {
         int totalHigh = config.bufferCapacity() - config.maxPollRecords();
         BackpressurePolicy backpressure = new BackpressurePolicy(
                 Watermarks.withHigh(config.partitionHighWatermark()), Watermarks.withHigh(Math.max(2, totalHigh)));
-        pollLoop = new PollLoop(consumer, dispatcher, new OffsetTracker(), backpressure, new PollLoop.Settings(
+        OffsetTracker offsets = new OffsetTracker();
+        pollLoop = new PollLoop(consumer, dispatcher, offsets, backpressure, new PollLoop.Settings(
                 config.topics(), config.pollTimeout(), config.commitInterval(), config.revocationGrace(),
                 config.shutdownGrace()));
         metrics.bindGauges(dispatcher::inFlight, dispatcher::active, dispatcher::buffered, pollLoop::pausedPartitions,
-                pollLoop::assignedPartitions, config.maxInFlight());
+                pollLoop::assignedPartitions, offsets::oldestUnfinishedAgeSeconds, config.maxInFlight());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(metrics.registry());
         producerMetrics = new KafkaClientMetrics(deadLetters.producer());

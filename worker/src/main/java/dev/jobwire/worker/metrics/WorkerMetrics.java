@@ -41,7 +41,12 @@ public final class WorkerMetrics {
 
     /** Gauges read from the dispatcher and poll loop when scraped. */
     public void bindGauges(Supplier<Number> inFlight, Supplier<Number> active, Supplier<Number> buffered,
-            Supplier<Number> paused, Supplier<Number> assigned, int maxInFlight) {
+            Supplier<Number> paused, Supplier<Number> assigned, Supplier<Number> oldestUnfinishedSeconds, int maxInFlight) {
+        Gauge.builder("jobwire.tasks.oldest_unfinished.age", oldestUnfinishedSeconds)
+                .description("How long the oldest received but unfinished record has been in this worker; its offset holds "
+                        + "its partition's commits back")
+                .baseUnit("seconds")
+                .register(registry);
         Gauge.builder("jobwire.tasks.in_flight", inFlight).description("Tasks holding an I/O slot (not in a CPU step)")
                 .register(registry);
         Gauge.builder("jobwire.tasks.active", active).description("Tasks started and not finished, CPU steps included")

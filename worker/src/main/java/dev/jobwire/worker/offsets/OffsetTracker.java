@@ -2,6 +2,7 @@ package dev.jobwire.worker.offsets;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -32,6 +33,23 @@ public final class OffsetTracker {
         partitions.forEach((partition, offsets) ->
                 offsets.pendingCommit().ifPresent(o -> result.put(partition, new OffsetAndMetadata(o))));
         return result;
+    }
+
+    /**
+     * How long the oldest unfinished record of any assigned partition has been in the worker,
+     * in seconds; 0 when every received record is finished. A task stuck in a handler, a retry
+     * loop or an unwritable dead letter shows here, since its offset holds the commits back.
+     */
+    public double oldestUnfinishedAgeSeconds() {
+        long now = System.nanoTime();
+        long oldestAge = 0;
+        for (PartitionOffsets offsets : partitions.values()) {
+            OptionalLong since = offsets.oldestUnfinishedSince();
+            if (since.isPresent()) {
+                oldestAge = Math.max(oldestAge, now - since.getAsLong());
+            }
+        }
+        return oldestAge / 1e9;
     }
 
     /** Marks offsets as committed after the broker confirmed them. */

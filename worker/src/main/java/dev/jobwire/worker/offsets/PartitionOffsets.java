@@ -1,7 +1,7 @@
 package dev.jobwire.worker.offsets;
 
 import java.util.OptionalLong;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Which offset of one assigned partition is safe to commit: the lowest offset received but not
@@ -15,13 +15,19 @@ import java.util.TreeSet;
  * completions still arriving for it change nothing that is committed.
  */
 public final class PartitionOffsets {
-    private final TreeSet<Long> unfinished = new TreeSet<>();
+    /** Unfinished offsets, each with when it was received ({@link System#nanoTime()}). */
+    private final TreeMap<Long, Long> unfinished = new TreeMap<>();
     private long nextOffset = -1;
     private long committed = -1;
 
     /** Called by the poll thread for each record handed to the worker, in offset order. */
-    public synchronized void received(long offset) {
-        unfinished.add(offset);
+    public void received(long offset) {
+        received(offset, System.nanoTime());
+    }
+
+    /** As {@link #received(long)}, with the time ({@link System#nanoTime()}) it was received. */
+    public synchronized void received(long offset, long receivedNanos) {
+        unfinished.put(offset, receivedNanos);
         nextOffset = Math.max(nextOffset, offset + 1);
     }
 
@@ -35,7 +41,15 @@ public final class PartitionOffsets {
         if (nextOffset < 0) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(unfinished.isEmpty() ? nextOffset : unfinished.first());
+        return OptionalLong.of(unfinished.isEmpty() ? nextOffset : unfinished.firstKey());
+    }
+
+    /**
+     * When the lowest unfinished offset, the one holding commits back, was received
+     * ({@link System#nanoTime()}); empty when nothing is unfinished.
+     */
+    public synchronized OptionalLong oldestUnfinishedSince() {
+        return unfinished.isEmpty() ? OptionalLong.empty() : OptionalLong.of(unfinished.firstEntry().getValue());
     }
 
     /** The committable offset if it moved past the last commit, otherwise empty. */

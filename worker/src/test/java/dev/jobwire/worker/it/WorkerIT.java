@@ -96,10 +96,13 @@ class WorkerIT {
         });
         Map<String, String> env = Workers.env(kafka, topic, kafka.uniqueGroupId("hang"));
         env.put("JOBWIRE_TYPE_POLICIES", "hang:max-attempts=2,attempt-timeout=300ms");
-        Worker worker = Workers.start(env, handlers);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Worker worker = Workers.start(env, handlers, meters);
         try (TestTasks tasks = new TestTasks(kafka, topic)) {
             tasks.publish("hang", "{}");
             tasks.flush();
+            // While it hangs, on-call sees how long it has held its partition's commits back.
+            await().atMost(PATIENCE).until(() -> meters.get("jobwire.tasks.oldest_unfinished.age").gauge().value() >= 0.2);
             List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(TopicNames.deadLetterTopicFor(topic), 1, PATIENCE);
             assertThat(dead).hasSize(1);
             DeadLetter letter = DeadLetter.readFrom(dead.get(0).headers());
@@ -108,6 +111,7 @@ class WorkerIT {
             assertThat(letter.failures()).extracting(AttemptFailure::exceptionClass)
                     .containsOnly(AttemptTimeoutException.class.getName());
             assertThat(interrupts.get()).isEqualTo(2);
+            await().atMost(PATIENCE).until(() -> meters.get("jobwire.tasks.oldest_unfinished.age").gauge().value() == 0);
         } finally {
             worker.close();
         }

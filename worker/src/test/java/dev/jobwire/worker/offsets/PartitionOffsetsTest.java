@@ -127,4 +127,19 @@ class PartitionOffsetsTest {
         assertThat(offsets.committable()).hasValue(count);
         assertThat(offsets.unfinishedCount()).isZero();
     }
+
+    @Test
+    void theOldestUnfinishedIsTheLowestUnfinishedOffsetsReceiveTime() {
+        PartitionOffsets offsets = new PartitionOffsets();
+        assertThat(offsets.oldestUnfinishedSince()).isEmpty();
+        offsets.received(0, 100);
+        offsets.received(1, 200);
+        offsets.received(2, 300);
+        offsets.finished(1);
+        assertThat(offsets.oldestUnfinishedSince()).hasValue(100);
+        offsets.finished(0);
+        assertThat(offsets.oldestUnfinishedSince()).hasValue(300);
+        offsets.finished(2);
+        assertThat(offsets.oldestUnfinishedSince()).isEmpty();
+    }
 }
