@@ -75,7 +75,8 @@ public class TaskPathBenchmark {
         }
 
         @Override
-        public void reacquire() {
+        public boolean reacquire(Duration maxWait) {
+            return true;
         }
     };
     private final Clock clock = Clock.systemUTC();

@@ -34,6 +34,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class Dispatcher {
     /** One builder for every task thread; the log's MDC, not the thread name, says which record it runs. */
     private static final Thread.Builder TASK_THREADS = Thread.ofVirtual().name("jobwire-task");
+    /** Waits beyond this are as good as unbounded (and beyond it Duration.toNanos overflows). */
+    private static final Duration LONGEST_WAIT = Duration.ofDays(365);
     private final int maxInFlight;
     private final int maxActive;
     private final OrderingMode ordering;
@@ -179,19 +181,24 @@ public final class Dispatcher {
         }
     }
 
-    /** {@link IoSlot#reacquire()} of {@code item}. */
-    void reacquireSlot(WorkItem item) throws InterruptedException {
+    /** {@link IoSlot#reacquire} of {@code item}. */
+    boolean reacquireSlot(WorkItem item, Duration maxWait) throws InterruptedException {
+        long nanos = maxWait.isNegative() ? 0 : maxWait.compareTo(LONGEST_WAIT) > 0 ? Long.MAX_VALUE : maxWait.toNanos();
         lock.lock();
         try {
             if (item.holdsSlot) {
-                return;
+                return true;
             }
             returning++;
             try {
                 while (inFlight >= maxInFlight) {
-                    slotFree.await();
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = slotFree.awaitNanos(nanos);
                 }
                 takeSlot(item);
+                return true;
             } finally {
                 returning--;
                 startWhatFits(); // the last returning task lets new ones start again

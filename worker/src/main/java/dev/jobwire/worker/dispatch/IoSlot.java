@@ -1,5 +1,7 @@
 package dev.jobwire.worker.dispatch;
 
+import java.time.Duration;
+
 /**
  * A running task's place under the in-flight limit. A task gives it up while it waits for or runs
  * a CPU step, so the limit bounds concurrent I/O, not computation: another task's I/O can start
@@ -11,10 +13,11 @@ public interface IoSlot {
     void release();
 
     /**
-     * Takes a slot back (after a CPU step), waiting if all are taken; tasks coming back go before
-     * new tasks.
+     * Takes a slot back (after a CPU step or a wait), waiting at most {@code maxWait} if all are
+     * taken; tasks coming back go before new tasks. Returns at once if the task holds one.
      *
+     * @return false if no slot came free within {@code maxWait}
      * @throws InterruptedException if the task is cancelled while waiting
      */
-    void reacquire() throws InterruptedException;
+    boolean reacquire(Duration maxWait) throws InterruptedException;
 }

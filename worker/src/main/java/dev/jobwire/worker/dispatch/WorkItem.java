@@ -1,6 +1,7 @@
 package dev.jobwire.worker.dispatch;
 
 import dev.jobwire.worker.offsets.PartitionOffsets;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -41,10 +42,9 @@ public final class WorkItem implements IoSlot {
     }
 
     @Override
-    public void reacquire() throws InterruptedException {
-        if (!holdsSlot) { // the common case holds it already: no lock per attempt
-            dispatcher.reacquireSlot(this);
-        }
+    public boolean reacquire(Duration maxWait) throws InterruptedException {
+        // The common case holds it already: no lock per attempt.
+        return holdsSlot || dispatcher.reacquireSlot(this, maxWait);
     }
 
     public ConsumerRecord<byte[], byte[]> record() {

@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -55,6 +57,8 @@ public final class TaskExecution {
     private final Clock clock;
     private final List<AttemptFailure> failures = new ArrayList<>();
     private int attempts;
+    /** The deadline was too close for even one backoff when the task started: one attempt only. */
+    private boolean singleAttempt;
 
     public TaskExecution(Task task, TaskHandler handler, TypePolicies policies, Instant deadline,
             BooleanSupplier cancelled, ExecutorService cpuPool, IoSlot ioSlot, Clock clock) {
@@ -87,10 +91,9 @@ public final class TaskExecution {
     private RetryPolicy<Object> retryWithin(Duration left) {
         RetryPolicyConfig<Object> config = policies.retry().getConfig();
         RetryPolicyBuilder<Object> retry = RetryPolicy.builder(config);
-        // Failsafe wants the max duration above the first delay; with less time left no retry could start anyway.
-        return left.compareTo(config.getDelay()) > 0
-                ? retry.withMaxDuration(left).build()
-                : retry.withMaxRetries(0).build();
+        // Failsafe wants the max duration above the first delay; with less time left, one attempt.
+        singleAttempt = left.compareTo(config.getDelay()) <= 0;
+        return singleAttempt ? retry.withMaxRetries(0).build() : retry.withMaxDuration(left).build();
     }
 
     private Outcome failed(Throwable failure) {
@@ -103,8 +106,9 @@ public final class TaskExecution {
         if (failure instanceof NonRetryableException) {
             return new Outcome.Failed(DeadLetterReason.NON_RETRYABLE, attempts, List.copyOf(failures), failure);
         }
-        if (attempts < policies.config().maxAttempts()) {
-            // Retryable and attempts left: the retry policy stopped because the deadline left no time for another.
+        if (TypePolicies.isRetryable(failure) && attempts < policies.config().maxAttempts()
+                && (singleAttempt || !timeForAnotherAttempt())) {
+            // Attempts left, but the retry policy stopped at the deadline.
             DeadlineExceededException expired = DeadlineExceededException.betweenAttempts(deadline, attempts);
             return new Outcome.Failed(DeadLetterReason.EXPIRED, attempts, List.copyOf(failures), expired);
         }
@@ -122,13 +126,13 @@ public final class TaskExecution {
         checkDeadline();
         boolean breakerPermit = awaitBreaker();
         boolean breakerTold = false;
-        var bulkhead = policies.bulkhead();
+        Semaphore bulkhead = policies.bulkhead();
         boolean bulkheadPermit = false;
         try {
             if (bulkhead != null) {
-                if (!bulkhead.tryAcquirePermit()) {
+                if (!bulkhead.tryAcquire(0, TimeUnit.NANOSECONDS)) { // unlike tryAcquire(), queues fairly
                     ioSlot.release();
-                    if (!bulkhead.tryAcquirePermit(timeLeft())) {
+                    if (!bulkhead.tryAcquire(nanosLeft(), TimeUnit.NANOSECONDS)) {
                         throw DeadlineExceededException.betweenAttempts(deadline, attempts);
                     }
                 }
@@ -142,7 +146,9 @@ public final class TaskExecution {
                 }
             }
             checkNotCancelled();
-            ioSlot.reacquire();
+            if (!ioSlot.reacquire(timeLeft())) {
+                throw DeadlineExceededException.betweenAttempts(deadline, attempts);
+            }
             Duration left = checkDeadline();
             boolean cutToDeadline = left.compareTo(policies.config().attemptTimeout()) < 0;
             FailsafeExecutor<Object> runner = cutToDeadline
@@ -173,11 +179,12 @@ public final class TaskExecution {
             }
         } finally {
             if (bulkheadPermit) {
-                bulkhead.releasePermit();
+                bulkhead.release();
             }
             if (breakerPermit && !breakerTold && policies.breaker().isHalfOpen()) {
-                // A half-open breaker lends one trial permit, returned only by a recorded result. An
-                // attempt cancelled before it had one must not keep it, or the breaker never closes.
+                // A half-open breaker lends one trial permit, returned only by a recorded result. A
+                // task cancelled or expired before its attempt must not keep it, or the breaker never
+                // closes; without a real answer it cannot close it either, so the trial failed.
                 policies.breaker().recordFailure();
             }
         }
@@ -225,15 +232,21 @@ public final class TaskExecution {
     }
 
     /**
-     * A bad input (non-retryable) or the task's own deadline says nothing about the dependency's
-     * health; other failures do.
+     * A bad input (non-retryable) is an answer from a healthy dependency; other failures count
+     * against it. The task's own deadline says nothing about the dependency and is not counted,
+     * except that a half-open breaker's trial permit must be returned, and an attempt cut short
+     * gave no answer that could close it.
      */
     private void recordBreaker(Throwable failure) {
         CircuitBreaker<Object> breaker = policies.breaker();
         if (breaker == null) {
             return;
         }
-        if (failure == null || failure instanceof NonRetryableException || failure instanceof DeadlineExceededException) {
+        if (failure instanceof DeadlineExceededException) {
+            if (breaker.isHalfOpen()) {
+                breaker.recordFailure();
+            }
+        } else if (failure == null || failure instanceof NonRetryableException) {
             breaker.recordSuccess();
         } else {
             breaker.recordFailure();
@@ -242,6 +255,18 @@ public final class TaskExecution {
 
     private Duration timeLeft() {
         return Duration.between(clock.instant(), deadline);
+    }
+
+    /** {@link #timeLeft()} in nanoseconds, 0 when past, capped where a {@code long} ends. */
+    private long nanosLeft() {
+        Duration left = timeLeft();
+        return left.isNegative() ? 0 : left.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : left.toNanos();
+    }
+
+    /** Whether a retry could still start before the deadline after the shortest backoff. */
+    private boolean timeForAnotherAttempt() {
+        return clock.instant().plus(policies.shortestBackoffAfter(Math.max(1, attempts))).plus(LEAST_ATTEMPT_TIME)
+                .isBefore(deadline);
     }
 
     /** @return the time left before the deadline, at least {@link #LEAST_ATTEMPT_TIME} */
@@ -283,7 +308,9 @@ public final class TaskExecution {
             Future<T> result = cpuPool.submit(step);
             try {
                 T value = result.get();
-                ioSlot.reacquire();
+                if (!ioSlot.reacquire(timeLeft())) {
+                    throw DeadlineExceededException.during(deadline, attempt);
+                }
                 return value;
             } catch (InterruptedException e) {
                 result.cancel(true);

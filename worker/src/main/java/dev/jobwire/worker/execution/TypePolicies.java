@@ -1,6 +1,5 @@
 package dev.jobwire.worker.execution;
 
-import dev.failsafe.Bulkhead;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
@@ -10,6 +9,7 @@ import dev.failsafe.Timeout;
 import dev.jobwire.worker.config.TaskTypePolicy;
 import dev.jobwire.worker.handler.NonRetryableException;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 
 /**
  * The Failsafe policies of one task type, built once from its {@link TaskTypePolicy} and shared
@@ -24,7 +24,7 @@ public record TypePolicies(
         Timeout<Object> attemptTimeout,
         FailsafeExecutor<Object> attemptRunner,
         CircuitBreaker<Object> breaker,
-        Bulkhead<Object> bulkhead,
+        Semaphore bulkhead,
         RateLimiter<Object> rateLimiter) {
 
     public static TypePolicies of(TaskTypePolicy config) {
@@ -43,7 +43,9 @@ public record TypePolicies(
                         .withSuccessThreshold(1)
                         .build()
                 : null;
-        Bulkhead<Object> bulkhead = config.concurrencyLimit() > 0 ? Bulkhead.of(config.concurrencyLimit()) : null;
+        // A fair semaphore, not Failsafe's Bulkhead: its timed acquire leaves the timed-out waiter
+        // queued, and the next released permit goes to it and is lost for good.
+        Semaphore bulkhead = config.concurrencyLimit() > 0 ? new Semaphore(config.concurrencyLimit(), true) : null;
         RateLimiter<Object> rateLimiter = config.ratePerSecond() > 0
                 ? RateLimiter.smoothBuilder(Duration.ofNanos((long) (1_000_000_000L / config.ratePerSecond()))).build()
                 : null;

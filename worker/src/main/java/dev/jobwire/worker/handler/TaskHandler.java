@@ -9,7 +9,9 @@ package dev.jobwire.worker.handler;
  * deadline, shutdown) arrives as a thread interrupt: blocking calls throw
  * {@link InterruptedException}, and long loops should check {@link Thread#interrupted()}.
  *
- * <p>Implementations must be thread-safe: many tasks of one type run at once.
+ * <p>Implementations must be thread-safe: many tasks of one type run at once. A task's thread
+ * runs other tasks before and after it, so a thread-local set here (a tracing scope, say) must be
+ * cleared before returning.
  */
 @FunctionalInterface
 public interface TaskHandler {

@@ -31,7 +31,8 @@ class TaskExecutionTest {
         }
 
         @Override
-        public void reacquire() {
+        public boolean reacquire(Duration maxWait) {
+            return true;
         }
     };
     private final ExecutorService cpu = Executors.newFixedThreadPool(2);
@@ -204,6 +205,64 @@ class TaskExecutionTest {
         Outcome.Failed failed = (Outcome.Failed) outcome;
         assertThat(failed.reason()).isEqualTo(DeadLetterReason.EXPIRED);
         assertThat(failed.attempts()).isZero();
+    }
+
+    @Test
+    void aWaiterThatExpiredDoesNotTakeTheNextFreedPermit() throws Exception {
+        TypePolicies shared = TypePolicies.of(fast.toBuilder().concurrencyLimit(1).build());
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = Thread.ofVirtual().start(() -> new TaskExecution(task(), (task, context) -> {
+            holding.countDown();
+            release.await();
+        }, shared, Instant.now().plusSeconds(30), () -> false, cpu, NO_SLOT, clock).run());
+        holding.await();
+        Outcome expired = new TaskExecution(task(), (task, context) -> { }, shared, Instant.now().plusMillis(100),
+                () -> false, cpu, NO_SLOT, clock).run();
+        assertThat(((Outcome.Failed) expired).reason()).isEqualTo(DeadLetterReason.EXPIRED);
+        release.countDown();
+        holder.join();
+
+        // The permit the holder gave back must not have gone to the expired waiter.
+        Outcome next = new TaskExecution(task(), (task, context) -> { }, shared, Instant.now().plusSeconds(5),
+                () -> false, cpu, NO_SLOT, clock).run();
+        assertThat(next).isEqualTo(new Outcome.Succeeded(1));
+        assertThat(shared.bulkhead().availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void waitingForAnIoSlotEndsAtTheDeadline() {
+        IoSlot neverFree = new IoSlot() {
+            @Override
+            public void release() {
+            }
+
+            @Override
+            public boolean reacquire(Duration maxWait) throws InterruptedException {
+                Thread.sleep(Math.max(0, maxWait.toMillis()));
+                return false;
+            }
+        };
+        AtomicBoolean called = new AtomicBoolean();
+        long start = System.nanoTime();
+        Outcome outcome = new TaskExecution(task(), (task, context) -> called.set(true), TypePolicies.of(fast),
+                Instant.now().plusMillis(200), () -> false, cpu, neverFree, clock).run();
+
+        assertThat(called).isFalse();
+        assertThat(((Outcome.Failed) outcome).reason()).isEqualTo(DeadLetterReason.EXPIRED);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aHandlersOwnInterruptWithTimeLeftIsNotReportedAsExpiry() {
+        Outcome outcome = run((task, context) -> {
+            throw new InterruptedException("the handler's own, not a cancellation");
+        }, fast, Instant.now().plusSeconds(30), () -> false);
+        Thread.interrupted(); // Failsafe restores the flag on the calling thread
+
+        Outcome.Failed failed = (Outcome.Failed) outcome;
+        assertThat(failed.reason()).isNotEqualTo(DeadLetterReason.EXPIRED);
+        assertThat(failed.cause()).isNotInstanceOf(DeadlineExceededException.class);
     }
 
     @Test

@@ -30,7 +30,7 @@ class TypePoliciesTest {
     void limitsAndADisabledBreakerFollowTheConfig() {
         TypePolicies policies = TypePolicies.of(TaskTypePolicy.DEFAULTS.toBuilder()
                 .concurrencyLimit(5).ratePerSecond(20).breakerFailureRate(0).build());
-        assertThat(policies.bulkhead().getConfig().getMaxConcurrency()).isEqualTo(5);
+        assertThat(policies.bulkhead().availablePermits()).isEqualTo(5);
         assertThat(policies.rateLimiter().getConfig().getMaxRate()).isEqualTo(Duration.ofMillis(50));
         assertThat(policies.breaker()).isNull();
     }
