@@ -50,9 +50,11 @@ public final class StandInService implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         int now = open.incrementAndGet();
         maxOpen.accumulateAndGet(now, Math::max);
+        boolean counted = true;
         try {
             if (now > maxConcurrent) {
                 refused.increment();
+                counted = done(counted);
                 reply(exchange, 429);
                 return;
             }
@@ -67,6 +69,9 @@ public final class StandInService implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             latencySumMs.add(latency);
+            // No longer open once answered: counted down before the answer goes out, or a client
+            // that sends its next request the moment it has this answer would find it still counted.
+            counted = done(counted);
             if (errorRate > 0 && random.nextDouble() < errorRate) {
                 errors.increment();
                 reply(exchange, 500);
@@ -75,8 +80,16 @@ public final class StandInService implements AutoCloseable {
             served.increment();
             reply(exchange, 200);
         } finally {
+            done(counted);
+        }
+    }
+
+    /** Counts a request as no longer open, once; returns false (it is no longer counted). */
+    private boolean done(boolean counted) {
+        if (counted) {
             open.decrementAndGet();
         }
+        return false;
     }
 
     private static void reply(HttpExchange exchange, int status) throws IOException {
