@@ -75,7 +75,7 @@ public class TaskPathBenchmark {
         }
 
         @Override
-        public boolean reacquire(Duration maxWait) {
+        public boolean reacquire(Instant deadline) {
             return true;
         }
     };

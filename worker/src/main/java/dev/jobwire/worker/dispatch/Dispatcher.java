@@ -77,7 +77,7 @@ public final class Dispatcher {
     public void add(TopicPartition partition, PartitionOffsets offsets, List<ConsumerRecord<byte[], byte[]>> records) {
         // Built outside the lock, which finishing tasks need meanwhile.
         List<WorkItem> items = new ArrayList<>(records.size());
-        long receivedNanos = System.nanoTime();
+        Long receivedNanos = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             offsets.received(record.offset(), receivedNanos);
             items.add(new WorkItem(record, partition, offsets, ordering.orderingKeyOf(record.key()), this));

@@ -1,6 +1,6 @@
 package dev.jobwire.worker.dispatch;
 
-import java.time.Duration;
+import java.time.Instant;
 
 /**
  * A running task's place under the in-flight limit. A task gives it up while it waits for or runs
@@ -13,11 +13,11 @@ public interface IoSlot {
     void release();
 
     /**
-     * Takes a slot back (after a CPU step or a wait), waiting at most {@code maxWait} if all are
-     * taken; tasks coming back go before new tasks. Returns at once if the task holds one.
+     * Takes a slot back (after a CPU step or a wait), waiting until {@code deadline} at the latest
+     * if all are taken; tasks coming back go before new tasks. Returns at once if the task holds one.
      *
-     * @return false if no slot came free within {@code maxWait}
+     * @return false if no slot came free before {@code deadline}
      * @throws InterruptedException if the task is cancelled while waiting
      */
-    boolean reacquire(Duration maxWait) throws InterruptedException;
+    boolean reacquire(Instant deadline) throws InterruptedException;
 }

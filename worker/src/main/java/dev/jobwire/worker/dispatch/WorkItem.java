@@ -2,6 +2,7 @@ package dev.jobwire.worker.dispatch;
 
 import dev.jobwire.worker.offsets.PartitionOffsets;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -42,9 +43,9 @@ public final class WorkItem implements IoSlot {
     }
 
     @Override
-    public boolean reacquire(Duration maxWait) throws InterruptedException {
-        // The common case holds it already: no lock per attempt.
-        return holdsSlot || dispatcher.reacquireSlot(this, maxWait);
+    public boolean reacquire(Instant deadline) throws InterruptedException {
+        // The common case holds it already: no lock, not even a clock read, per attempt.
+        return holdsSlot || dispatcher.reacquireSlot(this, Duration.between(Instant.now(), deadline));
     }
 
     public ConsumerRecord<byte[], byte[]> record() {

@@ -146,7 +146,7 @@ public final class TaskExecution {
                 }
             }
             checkNotCancelled();
-            if (!ioSlot.reacquire(timeLeft())) {
+            if (!ioSlot.reacquire(deadline)) {
                 throw DeadlineExceededException.betweenAttempts(deadline, attempts);
             }
             Duration left = checkDeadline();
@@ -308,7 +308,7 @@ public final class TaskExecution {
             Future<T> result = cpuPool.submit(step);
             try {
                 T value = result.get();
-                if (!ioSlot.reacquire(timeLeft())) {
+                if (!ioSlot.reacquire(deadline)) {
                     throw DeadlineExceededException.during(deadline, attempt);
                 }
                 return value;

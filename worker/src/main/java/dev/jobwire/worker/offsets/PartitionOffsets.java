@@ -25,8 +25,11 @@ public final class PartitionOffsets {
         received(offset, System.nanoTime());
     }
 
-    /** As {@link #received(long)}, with the time ({@link System#nanoTime()}) it was received. */
-    public synchronized void received(long offset, long receivedNanos) {
+    /**
+     * As {@link #received(long)}, with the time ({@link System#nanoTime()}) it was received; boxed
+     * by the caller, so a poll's records share one.
+     */
+    public synchronized void received(long offset, Long receivedNanos) {
         unfinished.put(offset, receivedNanos);
         nextOffset = Math.max(nextOffset, offset + 1);
     }

@@ -172,7 +172,7 @@ class DispatcherTest {
                 item.release();
                 maxActive.accumulateAndGet(holder[0].active(), Math::max);
                 Thread.sleep(20); // "CPU step" without one
-                item.reacquire(Duration.ofSeconds(30));
+                item.reacquire(java.time.Instant.now().plusSeconds(30));
                 Thread.sleep(2); // more "I/O"
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

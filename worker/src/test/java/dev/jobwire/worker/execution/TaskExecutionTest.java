@@ -31,7 +31,7 @@ class TaskExecutionTest {
         }
 
         @Override
-        public boolean reacquire(Duration maxWait) {
+        public boolean reacquire(Instant deadline) {
             return true;
         }
     };
@@ -238,8 +238,8 @@ class TaskExecutionTest {
             }
 
             @Override
-            public boolean reacquire(Duration maxWait) throws InterruptedException {
-                Thread.sleep(Math.max(0, maxWait.toMillis()));
+            public boolean reacquire(Instant deadline) throws InterruptedException {
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
                 return false;
             }
         };

@@ -132,9 +132,9 @@ class PartitionOffsetsTest {
     void theOldestUnfinishedIsTheLowestUnfinishedOffsetsReceiveTime() {
         PartitionOffsets offsets = new PartitionOffsets();
         assertThat(offsets.oldestUnfinishedSince()).isEmpty();
-        offsets.received(0, 100);
-        offsets.received(1, 200);
-        offsets.received(2, 300);
+        offsets.received(0, 100L);
+        offsets.received(1, 200L);
+        offsets.received(2, 300L);
         offsets.finished(1);
         assertThat(offsets.oldestUnfinishedSince()).hasValue(100);
         offsets.finished(0);
