@@ -20,8 +20,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code publish} does not block the caller: records are handed to the Kafka client on the
  *       publisher's own threads, in call order per topic, so tasks published one after another
  *       with the same key keep their order.</li>
- *   <li>Futures complete on the publisher's callback threads, never on Kafka's network thread;
- *       do not block in dependent stages for long.</li>
+ *   <li>Futures complete on a callback thread of the publisher, never on Kafka's network thread,
+ *       one at a time in the order the broker answered: a dependent stage that blocks delays the
+ *       futures after it, so hand slow work to an executor ({@code thenApplyAsync} and the like).</li>
  *   <li>Every record is written by an idempotent producer with {@code acks=all}; this cannot be
  *       turned off.</li>
  * </ul>

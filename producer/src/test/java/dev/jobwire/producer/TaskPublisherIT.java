@@ -57,6 +57,28 @@ class TaskPublisherIT {
     }
 
     @Test
+    void futuresCompleteOffKafkasNetworkThreadInTheOrderTheBrokerAnswered(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-completion", 1);
+        List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> completedOffsets = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).kafkaProperty("linger.ms", "20").build())) {
+            for (int i = 0; i < 2_000; i++) {
+                futures.add(publisher.publish(TaskRequest.builder("noop").payload("{}").build()).whenComplete((receipt, error) -> {
+                    threads.add(Thread.currentThread().getName());
+                    if (receipt != null) {
+                        completedOffsets.add(receipt.offset());
+                    }
+                }));
+            }
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        }
+        assertThat(threads).hasSize(2_000).noneMatch(name -> name.startsWith("kafka-producer-network-thread"));
+        assertThat(completedOffsets).hasSize(2_000).isSorted();
+    }
+
+    @Test
     void defaultsLeaveOptionalHeadersOutAndKeyNull(TestKafka kafka) {
         String topic = kafka.createTopic("lib-defaults", 1);
         try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())

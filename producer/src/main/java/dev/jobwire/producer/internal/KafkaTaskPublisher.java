@@ -64,6 +64,7 @@ public final class KafkaTaskPublisher implements TaskPublisher {
     private final ExecutorService sendThreads;
     private final ExecutorService callbackThreads;
     private final Map<String, TopicSender> senders = new ConcurrentHashMap<>();
+    private final Completions completions = new Completions();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** @throws IllegalArgumentException when the Kafka client rejects the configuration */
@@ -197,13 +198,54 @@ public final class KafkaTaskPublisher implements TaskPublisher {
     }
 
     private void complete(PendingTask task, PublishReceipt receipt, PublishException failure) {
-        Runnable completion = failure == null
+        completions.add(failure == null
                 ? () -> task.result().complete(receipt)
-                : () -> task.result().completeExceptionally(failure);
-        try {
-            callbackThreads.execute(completion);
-        } catch (RejectedExecutionException e) {
-            completion.run();
+                : () -> task.result().completeExceptionally(failure));
+    }
+
+    /**
+     * Completes futures off Kafka's network thread, in the order results arrive, on one callback
+     * thread at a time: the network thread only queues them, and one hand-over serves a whole
+     * burst. (A hand-over per future, through a cached pool's rendezvous, was the publisher's
+     * hottest spot and held publishing near 100,000 tasks per second.)
+     */
+    private final class Completions {
+        private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+
+        void add(Runnable completion) {
+            queue.add(completion);
+            schedule();
+        }
+
+        private void schedule() {
+            if (scheduled.compareAndSet(false, true)) {
+                try {
+                    callbackThreads.execute(this::drain);
+                } catch (RejectedExecutionException e) { // closed: complete here rather than never
+                    scheduled.set(false);
+                    drain();
+                }
+            }
+        }
+
+        private void drain() {
+            try {
+                Runnable completion;
+                while ((completion = queue.poll()) != null) {
+                    try {
+                        completion.run();
+                    } catch (RuntimeException e) {
+                        // Defensive: complete() keeps a dependent stage's failure in its own future.
+                        log.warn("a publish future's dependent stage threw", e);
+                    }
+                }
+            } finally {
+                scheduled.set(false);
+                if (!queue.isEmpty()) {
+                    schedule();
+                }
+            }
         }
     }
 
