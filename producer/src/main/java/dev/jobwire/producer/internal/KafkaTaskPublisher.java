@@ -17,13 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,7 +61,12 @@ public final class KafkaTaskPublisher implements TaskPublisher {
     private final ExecutorService sendThreads;
     private final ExecutorService callbackThreads;
     private final Map<String, TopicSender> senders = new ConcurrentHashMap<>();
-    private final Completions completions = new Completions();
+    /**
+     * Completes futures off Kafka's network thread, in the order results arrive, one callback
+     * thread at a time (a hand-over per future, through a cached pool's rendezvous, was the
+     * publisher's hottest spot and held publishing near 100,000 tasks per second).
+     */
+    private final SerialDrain<Runnable> completions;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** @throws IllegalArgumentException when the Kafka client rejects the configuration */
@@ -80,6 +82,9 @@ public final class KafkaTaskPublisher implements TaskPublisher {
         int instance = INSTANCES.incrementAndGet();
         this.sendThreads = Executors.newCachedThreadPool(daemonThreads("jobwire-publisher-" + instance + "-send-"));
         this.callbackThreads = Executors.newCachedThreadPool(daemonThreads("jobwire-publisher-" + instance + "-callback-"));
+        // Closed: complete them here rather than never.
+        this.completions = new SerialDrain<>(callbackThreads, KafkaTaskPublisher::runCompletion,
+                KafkaTaskPublisher::runCompletion);
     }
 
     public PublisherConfig config() {
@@ -203,49 +208,12 @@ public final class KafkaTaskPublisher implements TaskPublisher {
                 : () -> task.result().completeExceptionally(failure));
     }
 
-    /**
-     * Completes futures off Kafka's network thread, in the order results arrive, on one callback
-     * thread at a time: the network thread only queues them, and one hand-over serves a whole
-     * burst. (A hand-over per future, through a cached pool's rendezvous, was the publisher's
-     * hottest spot and held publishing near 100,000 tasks per second.)
-     */
-    private final class Completions {
-        private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean scheduled = new AtomicBoolean();
-
-        void add(Runnable completion) {
-            queue.add(completion);
-            schedule();
-        }
-
-        private void schedule() {
-            if (scheduled.compareAndSet(false, true)) {
-                try {
-                    callbackThreads.execute(this::drain);
-                } catch (RejectedExecutionException e) { // closed: complete here rather than never
-                    scheduled.set(false);
-                    drain();
-                }
-            }
-        }
-
-        private void drain() {
-            try {
-                Runnable completion;
-                while ((completion = queue.poll()) != null) {
-                    try {
-                        completion.run();
-                    } catch (RuntimeException e) {
-                        // Defensive: complete() keeps a dependent stage's failure in its own future.
-                        log.warn("a publish future's dependent stage threw", e);
-                    }
-                }
-            } finally {
-                scheduled.set(false);
-                if (!queue.isEmpty()) {
-                    schedule();
-                }
-            }
+    private static void runCompletion(Runnable completion) {
+        try {
+            completion.run();
+        } catch (RuntimeException e) {
+            // Defensive: complete() keeps a dependent stage's failure in its own future.
+            log.warn("a publish future's dependent stage threw", e);
         }
     }
 
@@ -292,47 +260,21 @@ public final class KafkaTaskPublisher implements TaskPublisher {
 
     /**
      * Hands one topic's tasks to the Kafka client in submission order, on at most one send thread at
-     * a time. {@code queue} is shared by callers and that thread; {@code lastHandOverFailure} is
+     * a time ({@link SerialDrain}); {@code lastHandOverFailure} is
      * written by the send thread only.
      */
     private final class TopicSender {
         private final String topic;
-        private final Queue<PendingTask> queue = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final SerialDrain<PendingTask> pending;
         private volatile HandOverFailure lastHandOverFailure;
 
         TopicSender(String topic) {
             this.topic = topic;
+            this.pending = new SerialDrain<>(sendThreads, this::send, this::failClosed);
         }
 
         void submit(PendingTask task) {
-            queue.add(task);
-            schedule();
-        }
-
-        private void schedule() {
-            if (scheduled.compareAndSet(false, true)) {
-                try {
-                    sendThreads.execute(this::drain);
-                } catch (RejectedExecutionException e) {
-                    scheduled.set(false);
-                    failQueued();
-                }
-            }
-        }
-
-        private void drain() {
-            try {
-                PendingTask task;
-                while ((task = queue.poll()) != null) {
-                    send(task);
-                }
-            } finally {
-                scheduled.set(false);
-                if (!queue.isEmpty()) {
-                    schedule();
-                }
-            }
+            pending.add(task);
         }
 
         private void send(PendingTask task) {
@@ -356,10 +298,11 @@ public final class KafkaTaskPublisher implements TaskPublisher {
         }
 
         void failQueued() {
-            PendingTask task;
-            while ((task = queue.poll()) != null) {
-                complete(task, null, closedFailure(task.taskId(), topic));
-            }
+            pending.drainWith(this::failClosed);
+        }
+
+        private void failClosed(PendingTask task) {
+            complete(task, null, closedFailure(task.taskId(), topic));
         }
     }
 

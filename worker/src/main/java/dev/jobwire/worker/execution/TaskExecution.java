@@ -167,8 +167,7 @@ public final class TaskExecution {
                 recordBreaker(cause);
                 breakerTold = true;
                 failures.add(AttemptFailure.of(attempt, clock.instant(), cause));
-                if (TypePolicies.isRetryable(cause) && attempt < policies.config().maxAttempts()
-                        && !clock.instant().plus(policies.shortestBackoffAfter(attempt)).isBefore(deadline)) {
+                if (TypePolicies.isRetryable(cause) && attempt < policies.config().maxAttempts() && !timeForAnotherAttempt()) {
                     // No retry can start before the deadline: end now rather than sleep up to it.
                     throw DeadlineExceededException.betweenAttempts(deadline, attempt);
                 }

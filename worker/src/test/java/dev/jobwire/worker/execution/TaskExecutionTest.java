@@ -60,6 +60,32 @@ class TaskExecutionTest {
         return new TaskExecution(task(), handler, TypePolicies.of(policy), deadline, cancelled, cpu, NO_SLOT, clock).run();
     }
 
+    /** One task with policies shared across executions (breaker, bulkhead, rate limiter), never cancelled. */
+    private Outcome run(TaskHandler handler, TypePolicies shared, Instant deadline) {
+        return new TaskExecution(task(), handler, shared, deadline, () -> false, cpu, NO_SLOT, clock).run();
+    }
+
+    /** A task that holds one of {@code shared}'s bulkhead permits until closed. */
+    private final class PermitHolder implements AutoCloseable {
+        private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        private final Thread thread;
+
+        PermitHolder(TypePolicies shared) throws InterruptedException {
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            thread = Thread.ofVirtual().start(() -> run((task, context) -> {
+                holding.countDown();
+                release.await();
+            }, shared, Instant.now().plusSeconds(30)));
+            holding.await();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            release.countDown();
+            thread.join();
+        }
+    }
+
     @Test
     void retriesWithBackoffThenSucceeds() {
         List<Long> attemptTimes = new CopyOnWriteArrayList<>();
@@ -187,19 +213,11 @@ class TaskExecutionTest {
     @Test
     void aDeadlineWhileWaitingForTheBulkheadEndsTheTaskWithoutAnAttempt() throws Exception {
         TypePolicies shared = TypePolicies.of(fast.toBuilder().concurrencyLimit(1).build());
-        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        Thread holder = Thread.ofVirtual().start(() -> new TaskExecution(task(), (task, context) -> {
-            holding.countDown();
-            release.await();
-        }, shared, Instant.now().plusSeconds(30), () -> false, cpu, NO_SLOT, clock).run());
-        holding.await();
-
         AtomicBoolean called = new AtomicBoolean();
-        Outcome outcome = new TaskExecution(task(), (task, context) -> called.set(true), shared,
-                Instant.now().plusMillis(200), () -> false, cpu, NO_SLOT, clock).run();
-        release.countDown();
-        holder.join();
+        Outcome outcome;
+        try (PermitHolder holder = new PermitHolder(shared)) {
+            outcome = run((task, context) -> called.set(true), shared, Instant.now().plusMillis(200));
+        }
 
         assertThat(called).isFalse();
         Outcome.Failed failed = (Outcome.Failed) outcome;
@@ -210,22 +228,13 @@ class TaskExecutionTest {
     @Test
     void aWaiterThatExpiredDoesNotTakeTheNextFreedPermit() throws Exception {
         TypePolicies shared = TypePolicies.of(fast.toBuilder().concurrencyLimit(1).build());
-        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        Thread holder = Thread.ofVirtual().start(() -> new TaskExecution(task(), (task, context) -> {
-            holding.countDown();
-            release.await();
-        }, shared, Instant.now().plusSeconds(30), () -> false, cpu, NO_SLOT, clock).run());
-        holding.await();
-        Outcome expired = new TaskExecution(task(), (task, context) -> { }, shared, Instant.now().plusMillis(100),
-                () -> false, cpu, NO_SLOT, clock).run();
-        assertThat(((Outcome.Failed) expired).reason()).isEqualTo(DeadLetterReason.EXPIRED);
-        release.countDown();
-        holder.join();
+        try (PermitHolder holder = new PermitHolder(shared)) {
+            Outcome expired = run((task, context) -> { }, shared, Instant.now().plusMillis(100));
+            assertThat(((Outcome.Failed) expired).reason()).isEqualTo(DeadLetterReason.EXPIRED);
+        }
 
         // The permit the holder gave back must not have gone to the expired waiter.
-        Outcome next = new TaskExecution(task(), (task, context) -> { }, shared, Instant.now().plusSeconds(5),
-                () -> false, cpu, NO_SLOT, clock).run();
+        Outcome next = run((task, context) -> { }, shared, Instant.now().plusSeconds(5));
         assertThat(next).isEqualTo(new Outcome.Succeeded(1));
         assertThat(shared.bulkhead().availablePermits()).isEqualTo(1);
     }
@@ -269,13 +278,12 @@ class TaskExecutionTest {
     void aDeadlineWhileTheBreakerIsOpenEndsTheWait() {
         TaskTypePolicy policy = fast.toBuilder().maxAttempts(2).breaker(100, 2, Duration.ofSeconds(10), Duration.ofSeconds(60)).build();
         TypePolicies shared = TypePolicies.of(policy);
-        new TaskExecution(task(), (task, context) -> {
+        run((task, context) -> {
             throw new java.io.IOException("dependency down");
-        }, shared, Instant.now().plusSeconds(30), () -> false, cpu, NO_SLOT, clock).run();
+        }, shared, Instant.now().plusSeconds(30));
         assertThat(shared.breaker().isOpen()).isTrue();
 
-        Outcome outcome = new TaskExecution(task(), (task, context) -> { }, shared, Instant.now().plusMillis(300),
-                () -> false, cpu, NO_SLOT, clock).run();
+        Outcome outcome = run((task, context) -> { }, shared, Instant.now().plusMillis(300));
 
         Outcome.Failed failed = (Outcome.Failed) outcome;
         assertThat(failed.reason()).isEqualTo(DeadLetterReason.EXPIRED);
