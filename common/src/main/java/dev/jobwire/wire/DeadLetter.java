@@ -73,9 +73,13 @@ public record DeadLetter(
         return originalTopic + "/" + originalPartition + "/" + originalOffset;
     }
 
-    /** Adds the dead-letter headers, replacing any dead-letter headers already present. */
+    /**
+     * Adds the dead-letter headers. A record that already was a dead letter (a raw copy replayed by
+     * hand, say) keeps the headers of that earlier round, renamed from {@code jobwire.dlt.*} to
+     * {@code jobwire.prev-dlt.*}, so nothing it carried is lost.
+     */
     public void writeTo(Headers headers) {
-        removeFrom(headers);
+        keepEarlierRound(headers);
         headers.add(DeadLetterHeaders.FORMAT, HeaderValues.utf8(DeadLetterHeaders.CURRENT_FORMAT));
         headers.add(DeadLetterHeaders.ORIGINAL_TOPIC, HeaderValues.utf8(originalTopic));
         headers.add(DeadLetterHeaders.ORIGINAL_PARTITION, HeaderValues.utf8(Integer.toString(originalPartition)));
@@ -95,11 +99,28 @@ public record DeadLetter(
         headers.add(DeadLetterHeaders.DEAD_LETTERED_AT, HeaderValues.utf8(deadLetteredAt.toString()));
     }
 
+    private static void keepEarlierRound(Headers headers) {
+        List<Header> earlier = new ArrayList<>();
+        for (Header header : headers) {
+            if (header.key().startsWith(DeadLetterHeaders.PREFIX)) {
+                earlier.add(header);
+            }
+        }
+        if (earlier.isEmpty()) {
+            return;
+        }
+        removeFrom(headers);
+        for (Header header : earlier) {
+            headers.add(DeadLetterHeaders.EARLIER_PREFIX + header.key().substring(DeadLetterHeaders.PREFIX.length()),
+                    header.value());
+        }
+    }
+
     /** Removes every dead-letter header, leaving the original record's headers (used by replay). */
     public static void removeFrom(Headers headers) {
         List<String> keys = new ArrayList<>();
         for (Header header : headers) {
-            if (header.key().startsWith("jobwire.dlt.")) {
+            if (header.key().startsWith(DeadLetterHeaders.PREFIX)) {
                 keys.add(header.key());
             }
         }

@@ -5,7 +5,14 @@ package dev.jobwire.wire;
  * headers (which are copied unchanged). Values are UTF-8 strings.
  */
 public final class DeadLetterHeaders {
-    private static final String P = "jobwire.dlt.";
+    /** Every dead-letter header starts with this. */
+    public static final String PREFIX = "jobwire.dlt.";
+    private static final String P = PREFIX;
+    /**
+     * The dead-letter headers a record already carried when it was dead-lettered again, renamed:
+     * {@code jobwire.dlt.reason} becomes {@code jobwire.prev-dlt.reason}.
+     */
+    public static final String EARLIER_PREFIX = "jobwire.prev-dlt.";
 
     /** Major version of the dead-letter header layout. */
     public static final String FORMAT = P + "format";
@@ -29,6 +36,12 @@ public final class DeadLetterHeaders {
     /** Which worker instance gave up on the task. */
     public static final String WORKER = P + "worker";
     public static final String DEAD_LETTERED_AT = P + "dead-lettered-at";
+    /**
+     * Present when the original value was too large to dead-letter even with shortened headers:
+     * the value was replaced by an empty one, and this holds the original value's size in bytes.
+     * The original stays at its coordinates in the task topic until retention removes it.
+     */
+    public static final String VALUE_OMITTED = P + "value-omitted";
 
     private DeadLetterHeaders() {
     }

@@ -16,6 +16,8 @@ public final class TaskHeaders {
     public static final String CONTENT_TYPE = "jobwire.content-type";
     public static final String CREATED_AT = "jobwire.created-at";
     public static final String DEADLINE = "jobwire.deadline";
+    /** The task must not start before this instant (a delayed task). */
+    public static final String NOT_BEFORE = "jobwire.not-before";
     /** W3C Trace Context header, under its standard name so tracing tools find it. */
     public static final String TRACEPARENT = "traceparent";
 

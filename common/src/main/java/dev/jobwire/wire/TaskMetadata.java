@@ -15,9 +15,11 @@ import org.apache.kafka.common.header.Headers;
  * @param createdAt   when the publisher created the task
  * @param deadline    after this instant the task must not run; null for none
  * @param traceparent W3C trace context; null for none
+ * @param notBefore   the task must not start before this instant; null to start at once
  */
 public record TaskMetadata(
-        String id, String type, String contentType, Instant createdAt, Instant deadline, String traceparent) {
+        String id, String type, String contentType, Instant createdAt, Instant deadline, String traceparent,
+        Instant notBefore) {
 
     public static final String DEFAULT_CONTENT_TYPE = "application/json";
     private static final int MAX_ID_LENGTH = 200;
@@ -29,10 +31,26 @@ public record TaskMetadata(
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
+    /** A task without a start time. */
+    public TaskMetadata(String id, String type, String contentType, Instant createdAt, Instant deadline, String traceparent) {
+        this(id, type, contentType, createdAt, deadline, traceparent, null);
+    }
+
     /** A new task with a random id, created now. */
     public static TaskMetadata create(String type, String contentType, Instant deadline, String traceparent) {
+        return create(type, contentType, deadline, traceparent, null);
+    }
+
+    /** A new task with a random id, created now, that must not start before {@code notBefore} (null: at once). */
+    public static TaskMetadata create(String type, String contentType, Instant deadline, String traceparent,
+            Instant notBefore) {
         return new TaskMetadata(UUID.randomUUID().toString(), type,
-                contentType == null ? DEFAULT_CONTENT_TYPE : contentType, Instant.now(), deadline, traceparent);
+                contentType == null ? DEFAULT_CONTENT_TYPE : contentType, Instant.now(), deadline, traceparent, notBefore);
+    }
+
+    /** With another start time (null: at once). */
+    public TaskMetadata withNotBefore(Instant instant) {
+        return new TaskMetadata(id, type, contentType, createdAt, deadline, traceparent, instant);
     }
 
     public boolean isExpiredAt(Instant now) {
@@ -52,6 +70,9 @@ public record TaskMetadata(
         if (traceparent != null) {
             HeaderValues.put(headers, TaskHeaders.TRACEPARENT, traceparent);
         }
+        if (notBefore != null) {
+            HeaderValues.put(headers, TaskHeaders.NOT_BEFORE, notBefore.toString());
+        }
     }
 
     /**
@@ -68,6 +89,7 @@ public record TaskMetadata(
         String createdAt = null;
         String deadline = null;
         String traceparent = null;
+        String notBefore = null;
         for (Header header : headers) {
             switch (header.key()) {
                 case TaskHeaders.FORMAT -> format = HeaderValues.string(header);
@@ -77,6 +99,7 @@ public record TaskMetadata(
                 case TaskHeaders.CREATED_AT -> createdAt = HeaderValues.string(header);
                 case TaskHeaders.DEADLINE -> deadline = HeaderValues.string(header);
                 case TaskHeaders.TRACEPARENT -> traceparent = HeaderValues.string(header);
+                case TaskHeaders.NOT_BEFORE -> notBefore = HeaderValues.string(header);
                 default -> {
                 }
             }
@@ -100,7 +123,7 @@ public record TaskMetadata(
         }
         return new TaskMetadata(id, type, contentType == null ? DEFAULT_CONTENT_TYPE : contentType,
                 HeaderValues.instant(TaskHeaders.CREATED_AT, createdAt), HeaderValues.instant(TaskHeaders.DEADLINE, deadline),
-                traceparent);
+                traceparent, HeaderValues.instant(TaskHeaders.NOT_BEFORE, notBefore));
     }
 
     private static void requirePresent(String key, String value) throws MalformedTaskException {

@@ -1,205 +1,252 @@
 package dev.jobwire.worker;
 
-import dev.jobwire.wire.TopicNames;
-import dev.jobwire.wire.TopicProvisioner;
-import dev.jobwire.worker.backpressure.BackpressurePolicy;
-import dev.jobwire.worker.backpressure.Watermarks;
 import dev.jobwire.worker.config.WorkerConfig;
-import dev.jobwire.worker.consumer.PollLoop;
-import dev.jobwire.worker.deadletter.DeadLetterPublisher;
-import dev.jobwire.worker.dispatch.Dispatcher;
 import dev.jobwire.worker.execution.PolicyRegistry;
-import dev.jobwire.worker.execution.TaskRunner;
 import dev.jobwire.worker.handler.HandlerRegistry;
+import dev.jobwire.worker.health.BrokerProbe;
 import dev.jobwire.worker.metrics.WorkerMetrics;
-import dev.jobwire.worker.offsets.OffsetTracker;
+import dev.jobwire.worker.topics.TopicLayout;
+import dev.jobwire.worker.topics.TopicSetup;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker: wires the poll loop, dispatcher, task runner, dead-letter publisher and metrics
- * together and owns their lifecycle. {@link #start()} returns once the poll thread runs;
- * {@link #close()} is the graceful stop (also what SIGTERM triggers).
+ * One worker and its lifecycle. {@link #start()} returns at once: the worker's thread waits for
+ * the broker (logging every few seconds, not ready meanwhile), sets up its topics, wires its parts
+ * ({@link WorkerParts}) and polls. {@link #close()} is the graceful stop (also what SIGTERM
+ * triggers), prompt even while it still waits for the broker.
+ *
+ * <p>Every type's policies are built in the constructor: a setting Failsafe refuses fails there,
+ * naming it, before anything runs.
  *
  * <p>Thread-safety: start and close from one thread; status getters from any.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final Duration STARTUP_LOG_EVERY = Duration.ofSeconds(5);
+
+    /** Where the worker is in its life. */
+    public enum Phase { NEW, WAITING_FOR_KAFKA, RUNNING, STOPPING, STOPPED, FAILED }
 
     private final WorkerConfig config;
     private final HandlerRegistry handlers;
-    private final WorkerMetrics metrics;
-    private ExecutorService cpuPool;
-    private DeadLetterPublisher deadLetters;
-    private Dispatcher dispatcher;
-    private PollLoop pollLoop;
-    private Thread pollThread;
-    private KafkaClientMetrics consumerMetrics;
-    private KafkaClientMetrics producerMetrics;
+    private final MeterRegistry registry;
+    private final PolicyRegistry policies;
+    private final WorkerMetrics metrics = new WorkerMetrics();
+    private final Thread thread;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile Phase phase = Phase.NEW;
+    private volatile String waitingFor = "";
+    private volatile boolean stopRequested;
+    private volatile WorkerParts parts;
+    private volatile BrokerProbe probe;
     private boolean closed;
 
+    /**
+     * @throws IllegalArgumentException when a task type's policy settings are invalid, naming the setting
+     */
     public Worker(WorkerConfig config, HandlerRegistry handlers, MeterRegistry registry) {
         this.config = config;
         this.handlers = handlers;
-        this.metrics = new WorkerMetrics(registry);
+        this.registry = registry;
+        this.policies = new PolicyRegistry(config.defaultPolicy(), config.typePolicies(), handlers.types());
+        this.thread = Thread.ofPlatform().name("jobwire-poll").unstarted(this::runWorker);
+        this.thread.setUncaughtExceptionHandler((t, e) -> log.error("worker thread died", e));
     }
 
-    public Worker start() throws Exception {
-        if (config.createTopics()) {
-            createTopics();
-        }
-        cpuPool = ExecutorServiceMetrics.monitor(metrics.registry(),
-                Executors.newFixedThreadPool(config.cpuThreads(), cpuThreadFactory()), "jobwire.cpu");
-        deadLetters = new DeadLetterPublisher(clientProperties(), metrics::deadLetterWriteFailed);
-        TaskRunner runner = new TaskRunner(handlers, new PolicyRegistry(config.defaultPolicy(), config.typePolicies()),
-                cpuPool, deadLetters, metrics, config.instanceId(), Clock.systemUTC());
-        dispatcher = new Dispatcher(config.maxInFlight(), config.cpuQueue(), config.ordering(), runner);
-
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        int totalHigh = config.bufferCapacity() - config.maxPollRecords();
-        BackpressurePolicy backpressure = new BackpressurePolicy(
-                Watermarks.withHigh(config.partitionHighWatermark()), Watermarks.withHigh(Math.max(2, totalHigh)));
-        OffsetTracker offsets = new OffsetTracker();
-        pollLoop = new PollLoop(consumer, dispatcher, offsets, backpressure, new PollLoop.Settings(
-                config.topics(), config.pollTimeout(), config.commitInterval(), config.revocationGrace(),
-                config.shutdownGrace()));
-        metrics.bindGauges(dispatcher::inFlight, dispatcher::active, dispatcher::buffered, pollLoop::pausedPartitions,
-                pollLoop::assignedPartitions, offsets::oldestUnfinishedAgeSeconds, config.maxInFlight());
-        consumerMetrics = new KafkaClientMetrics(consumer);
-        consumerMetrics.bindTo(metrics.registry());
-        producerMetrics = new KafkaClientMetrics(deadLetters.producer());
-        producerMetrics.bindTo(metrics.registry());
-
-        pollThread = new Thread(pollLoop, "jobwire-poll");
-        pollThread.setUncaughtExceptionHandler((t, e) -> log.error("poll thread died", e));
-        pollThread.start();
-        log.info("worker {} started: topics {}, group {}, handlers {}, max in flight {}, cpu threads {} (queue {}), "
-                        + "ordering {}, buffer capacity {}", config.instanceId(), config.topics(), config.groupId(),
-                handlers.types(), config.maxInFlight(), config.cpuThreads(), config.cpuQueue(), config.ordering(),
-                config.bufferCapacity());
+    /** Starts the worker's thread and returns at once. */
+    public Worker start() {
+        metrics.bindTo(registry);
+        phase = Phase.WAITING_FOR_KAFKA;
+        thread.start();
         return this;
     }
 
-    private void createTopics() throws Exception {
-        Map<String, Integer> topics = new LinkedHashMap<>();
-        for (String topic : config.topics()) {
-            topics.put(topic, config.topicPartitions());
-            topics.put(TopicNames.deadLetterTopicFor(topic), Math.max(1, Math.min(3, config.topicPartitions())));
+    private void runWorker() {
+        try (Admin admin = Admin.create(WorkerParts.adminProperties(config))) {
+            TopicLayout layout = awaitTopics(admin);
+            if (layout == null) {
+                return; // stopped while waiting
+            }
+            probe = new BrokerProbe(admin, Duration.ofSeconds(5), Duration.ofSeconds(15)).start();
+            WorkerParts wired = WorkerParts.build(config, handlers, policies, metrics, registry, layout);
+            parts = wired;
+            try {
+                if (stopRequested) {
+                    wired.source.requestStop();
+                }
+                phase = Phase.RUNNING;
+                log.info("worker {} started: topics {}, group {} ({} protocol), handlers {}, max in flight {}, cpu threads {} "
+                                + "(queue {}), ordering {}, buffer capacity {}", config.instanceId(), config.topics(),
+                        config.groupId(), config.groupProtocol(), handlers.types(), config.maxInFlight(), config.cpuThreads(),
+                        config.cpuQueue(), config.ordering(), config.bufferCapacity());
+                wired.source.run();
+            } finally {
+                probe.close();
+                wired.close();
+            }
+            phase = Phase.STOPPED;
+        } catch (InterruptedException e) {
+            phase = Phase.STOPPED;
+        } catch (RuntimeException | Error e) {
+            phase = Phase.FAILED;
+            log.error("worker failed; unfinished tasks will be delivered again", e);
+        } finally {
+            if (phase != Phase.FAILED) {
+                phase = Phase.STOPPED;
+            }
+            ended.countDown();
         }
-        Properties props = clientProperties();
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        try (Admin admin = Admin.create(props)) {
-            var created = TopicProvisioner.ensure(admin, topics, (short) 1, Map.of());
-            if (!created.isEmpty()) {
-                log.info("created topics {}", created);
+    }
+
+    /**
+     * Sets up the topics, retrying while the broker does not answer; a line every few seconds says
+     * what it waits for. Returns null when asked to stop meanwhile.
+     */
+    private TopicLayout awaitTopics(Admin admin) throws InterruptedException {
+        TopicSetup setup = new TopicSetup(admin, config.topics(), config.createTopics(), config.topicPartitions());
+        long started = System.nanoTime();
+        long lastLog = 0;
+        while (!stopRequested) {
+            try {
+                TopicLayout layout = setup.run();
+                if (lastLog != 0) {
+                    log.info("Kafka at {} answers after {} s", config.bootstrapServers(),
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+                }
+                return layout;
+            } catch (InterruptedException e) {
+                if (stopRequested) {
+                    return null;
+                }
+                throw e;
+            } catch (Exception e) {
+                waitingFor = "waiting for Kafka at " + config.bootstrapServers() + ": "
+                        + (e.getCause() != null ? e.getCause() : e);
+                if (System.nanoTime() - lastLog >= STARTUP_LOG_EVERY.toNanos()) {
+                    lastLog = System.nanoTime();
+                    log.warn("{} (for {} s so far)", waitingFor, TimeUnit.NANOSECONDS.toSeconds(lastLog - started));
+                }
+                Thread.sleep(1_000);
             }
         }
+        return null;
     }
 
-    private Properties clientProperties() {
-        Properties props = new Properties();
-        props.putAll(config.kafkaProperties());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        return props;
+    public Phase phase() {
+        return phase;
     }
 
-    private Properties consumerProperties() {
-        Properties props = clientProperties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "jobwire-" + config.instanceId());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
-        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // Bounded fetch memory: the consumer's own buffers count toward the worker's footprint.
-        props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
-        props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(1024 * 1024));
-        // A fetch for only caught-up partitions waits at the broker this long, and a partition resumed
-        // meanwhile cannot be fetched before it returns: Kafka's 500 ms stalled every resume.
-        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-        return props;
+    /** The worker's thread is running (false before start, after stop, or after a fatal error). */
+    public boolean isRunning() {
+        return thread.isAlive();
     }
 
-    private static java.util.concurrent.ThreadFactory cpuThreadFactory() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "jobwire-cpu-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+    /** The process is doing its job: waiting for Kafka, or polling. */
+    public boolean isAlive() {
+        WorkerParts wired = parts;
+        return switch (phase) {
+            case WAITING_FOR_KAFKA, NEW -> thread.isAlive() || phase == Phase.NEW;
+            case RUNNING -> wired != null && wired.source.isPolling();
+            case STOPPING -> true;
+            case STOPPED, FAILED -> false;
         };
     }
 
-    /** The poll thread is running (false before start, after stop, or after a fatal error). */
-    public boolean isRunning() {
-        return pollThread != null && pollThread.isAlive();
-    }
-
     public boolean isReady() {
-        return pollLoop != null && pollLoop.isReady();
+        return notReadyReasons().isEmpty();
     }
 
-    public boolean isAlive() {
-        return pollLoop != null && pollLoop.isAlive();
+    /** Why the worker cannot make progress now; empty when it can. */
+    public List<String> notReadyReasons() {
+        List<String> reasons = new ArrayList<>();
+        WorkerParts wired = parts;
+        switch (phase) {
+            case NEW -> reasons.add("not started");
+            case WAITING_FOR_KAFKA -> reasons.add(waitingFor.isEmpty() ? "connecting to Kafka at " + config.bootstrapServers()
+                    : waitingFor);
+            case STOPPING, STOPPED -> reasons.add("stopping");
+            case FAILED -> reasons.add("failed: see the log");
+            case RUNNING -> {
+                BrokerProbe brokerProbe = probe;
+                String broker = brokerProbe == null ? null : brokerProbe.problem();
+                if (broker != null) {
+                    reasons.add(broker);
+                }
+                String source = wired.source.notReadyReason();
+                if (source != null) {
+                    reasons.add(source);
+                }
+                String writes = wired.writeHealth.problem();
+                if (writes != null) {
+                    reasons.add(writes);
+                }
+                double age = wired.source.oldestUnfinishedAgeSeconds();
+                if (age > config.readyMaxTaskAge().toSeconds()) {
+                    reasons.add(String.format("the oldest unfinished task has been in the worker for %.0f s, over the %d s "
+                            + "allowed (JOBWIRE_READY_MAX_TASK_AGE): a handler hangs or its write cannot get through", age,
+                            config.readyMaxTaskAge().toSeconds()));
+                }
+            }
+        }
+        return reasons;
     }
 
     public int inFlight() {
-        return dispatcher == null ? 0 : dispatcher.inFlight();
+        WorkerParts wired = parts;
+        return wired == null ? 0 : wired.threads.admission().inFlight();
     }
 
     /** Tasks started and not finished, including those in or waiting for a CPU step. */
     public int active() {
-        return dispatcher == null ? 0 : dispatcher.active();
+        WorkerParts wired = parts;
+        return wired == null ? 0 : wired.threads.admission().active();
     }
 
     /** The most tasks ever in flight (holding I/O slots) at once. */
     public int maxInFlightSeen() {
-        return dispatcher == null ? 0 : dispatcher.maxInFlightSeen();
+        WorkerParts wired = parts;
+        return wired == null ? 0 : wired.threads.admission().maxInFlightSeen();
     }
 
     public int buffered() {
-        return dispatcher == null ? 0 : dispatcher.buffered();
+        WorkerParts wired = parts;
+        return wired == null ? 0 : wired.threads.admission().buffered();
     }
 
     public int pausedPartitions() {
-        return pollLoop == null ? 0 : pollLoop.pausedPartitions();
+        WorkerParts wired = parts;
+        return wired == null ? 0 : wired.pausedPartitions();
     }
 
-    /** Graceful stop: see {@link PollLoop}'s shutdown. Blocks until done. */
+    /** Graceful stop: see {@code GroupSource}'s shutdown. Blocks until done. */
     @Override
     public synchronized void close() throws InterruptedException {
-        if (pollLoop == null || closed) {
+        if (closed || phase == Phase.NEW) {
+            closed = true;
             return;
         }
         closed = true;
-        pollLoop.requestStop();
-        Duration wait = config.shutdownGrace().plusSeconds(30);
-        if (!pollLoop.awaitFinished(wait)) {
-            log.error("poll loop did not stop within {} s", wait.toSeconds());
+        stopRequested = true;
+        WorkerParts wired = parts;
+        if (wired != null) {
+            phase = Phase.STOPPING;
+            wired.source.requestStop();
+        } else {
+            thread.interrupt(); // still waiting for the broker: stop at once
         }
-        deadLetters.close();
-        cpuPool.shutdownNow();
-        cpuPool.awaitTermination(5, TimeUnit.SECONDS);
-        consumerMetrics.close();
-        producerMetrics.close();
+        Duration wait = config.shutdownGrace().plus(WorkerParts.WRITE_GRACE).plusSeconds(30);
+        if (!ended.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.error("worker did not stop within {} s", wait.toSeconds());
+        }
+        metrics.close();
         log.info("worker {} stopped", config.instanceId());
     }
 }

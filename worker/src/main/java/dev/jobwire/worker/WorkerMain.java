@@ -1,25 +1,21 @@
 package dev.jobwire.worker;
 
+import dev.jobwire.ops.JvmMeters;
+import dev.jobwire.ops.StopSignals;
 import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.ops.OpsServer;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.slf4j.Logger;
-import sun.misc.Signal;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker service's composition root: configuration from the environment, handlers from the
- * class path, metrics, the ops endpoints, and a graceful stop on SIGTERM. Exits 0 after a
- * graceful stop, 2 on invalid configuration, 1 if the worker fails.
+ * class path, metrics, the ops endpoints, and a graceful stop on SIGTERM (also while it still
+ * waits for the broker). Exits 0 after a graceful stop, 2 on invalid configuration, 1 if the
+ * worker fails.
  */
 public final class WorkerMain {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
@@ -28,38 +24,28 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
+        StopSignals signals = StopSignals.install("the worker");
         WorkerConfig config;
+        Worker worker;
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try {
             config = WorkerConfig.fromEnvironment();
+            registry.config().commonTags("instance_id", config.instanceId());
+            worker = new Worker(config, HandlerRegistry.discover(), registry);
         } catch (IllegalArgumentException e) {
             log.error("invalid configuration: {}", e.getMessage());
             System.exit(2);
             return;
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags("instance_id", config.instanceId());
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-
-        Worker worker = new Worker(config, HandlerRegistry.discover(), registry);
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (OpsServer ops = new OpsServer(config.httpHost(), config.httpPort(), registry, worker::isAlive, worker::isReady)) {
+        try (JvmMeters jvm = new JvmMeters();
+                OpsServer ops = new OpsServer(config.httpHost(), config.httpPort(), registry, worker::isAlive,
+                        worker::notReadyReasons)) {
+            jvm.bindTo(registry);
             log.info("metrics and health on http://{}:{}/ (/metrics, /health/live, /health/ready)", config.httpHost(), ops.port());
-            // Handle SIGTERM/SIGINT ourselves, not in a shutdown hook: the graceful stop then ends
-            // with exit code 0 (a hook-based stop exits 143), which orchestrators read as clean.
-            for (String name : new String[] {"TERM", "INT"}) {
-                Signal.handle(new Signal(name), signal -> {
-                    log.info("SIG{} received: stopping gracefully", name);
-                    stopped.countDown();
-                });
-            }
             worker.start();
-            while (!stopped.await(1, TimeUnit.SECONDS)) {
+            while (!signals.await(Duration.ofSeconds(1))) {
                 if (!worker.isRunning()) {
-                    log.error("the poll loop stopped unexpectedly (see the error above); exiting so the task is redelivered");
+                    log.error("the worker stopped unexpectedly (see the error above); exiting so its tasks are delivered again");
                     System.exit(1);
                 }
             }

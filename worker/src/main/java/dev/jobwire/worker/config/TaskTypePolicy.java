@@ -8,7 +8,9 @@ import java.time.Duration;
  *
  * @param maxAttempts               attempts in all, first included (default 3)
  * @param backoffInitial            delay before the first retry (default 200 ms), doubling up to
- * @param backoffMax                the longest delay (default 10 s)
+ * @param backoffMax                the longest delay (default 10 s; as long as needed: retries that wait
+ *                                  long leave the worker, see JOBWIRE_RETRY_HANDOFF; equal to
+ *                                  backoffInitial for a fixed delay)
  * @param jitter                    random share added or removed from each delay, 0..1 (default 0.2)
  * @param attemptTimeout            one attempt is cancelled after this (default 30 s)
  * @param maxTaskDuration           a task's deadline when its header sets none or a later one,
@@ -41,17 +43,18 @@ public record TaskTypePolicy(
 
     public TaskTypePolicy {
         require(maxAttempts >= 1, "max-attempts must be at least 1");
-        require(!backoffInitial.isNegative() && backoffMax.compareTo(backoffInitial) >= 0,
-                "backoff must satisfy 0 <= backoff-initial <= backoff-max");
+        require(!backoffInitial.isNegative(), "backoff-initial must not be negative");
+        require(backoffMax.compareTo(backoffInitial) >= 0, "backoff-max must be at least backoff-initial (equal for a fixed delay)");
         require(jitter >= 0 && jitter <= 1, "jitter must be between 0 and 1");
         require(attemptTimeout.isPositive(), "attempt-timeout must be positive");
         require(maxTaskDuration.isPositive(), "max-task-duration must be positive");
         require(concurrencyLimit >= 0, "concurrency-limit must be 0 (none) or more");
-        require(ratePerSecond >= 0, "rate-per-second must be 0 (none) or more");
+        require(ratePerSecond >= 0 && ratePerSecond <= 1_000_000_000, "rate-per-second must be 0 (none) to 1000000000");
         require(breakerFailureRate >= 0 && breakerFailureRate <= 100,
                 "breaker-failure-rate must be a percentage from 0 (breaker off) to 100");
         require(breakerMinAttempts >= 1, "breaker-min-attempts must be at least 1");
-        require(breakerPeriod.isPositive(), "breaker-period must be positive");
+        // Failsafe's own floor for a time-based breaker: below it the breaker would be refused when built.
+        require(breakerPeriod.compareTo(Duration.ofMillis(10)) >= 0, "breaker-period must be at least 10ms");
         require(breakerDelay.isPositive(), "breaker-delay must be positive");
     }
 

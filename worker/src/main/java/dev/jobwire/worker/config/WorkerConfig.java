@@ -2,7 +2,7 @@ package dev.jobwire.worker.config;
 
 import dev.jobwire.config.Settings;
 import dev.jobwire.wire.TopicNames;
-import dev.jobwire.worker.dispatch.OrderingMode;
+import dev.jobwire.worker.admission.OrderingMode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -23,6 +23,11 @@ import java.util.Properties;
  * @param bufferCapacity   records buffered (received, not started), at most, all partitions
  *                         together; the consumer is paused before a poll could exceed it
  * @param partitionHighWatermark a partition with this many buffered plus in-flight tasks pauses
+ * @param groupProtocol    {@code classic} or {@code consumer} (KIP-848), Kafka's {@code group.protocol}
+ * @param retryHandOff     a retry whose backoff is at least this long is re-published to run later
+ *                         instead of waiting in the worker
+ * @param partitionWriteLimit a partition with this many dead-letter or delayed-task writes pending pauses
+ * @param readyMaxTaskAge  readiness fails while a received task has been unfinished longer than this
  */
 public record WorkerConfig(
         String bootstrapServers,
@@ -39,6 +44,10 @@ public record WorkerConfig(
         Duration commitInterval,
         Duration revocationGrace,
         Duration shutdownGrace,
+        String groupProtocol,
+        Duration retryHandOff,
+        int partitionWriteLimit,
+        Duration readyMaxTaskAge,
         boolean createTopics,
         int topicPartitions,
         String httpHost,
@@ -73,19 +82,7 @@ public record WorkerConfig(
     public static WorkerConfig from(Settings s) {
         int cores = Runtime.getRuntime().availableProcessors();
         TaskTypePolicy d = TaskTypePolicy.DEFAULTS;
-        TaskTypePolicy defaults = d.toBuilder()
-                .maxAttempts(s.integer("MAX_ATTEMPTS", d.maxAttempts(), 1, 1000))
-                .backoff(s.duration("BACKOFF_INITIAL", d.backoffInitial()), s.duration("BACKOFF_MAX", d.backoffMax()))
-                .jitter(s.decimal("BACKOFF_JITTER", d.jitter(), 0, 1))
-                .attemptTimeout(s.duration("ATTEMPT_TIMEOUT", d.attemptTimeout()))
-                .maxTaskDuration(s.duration("MAX_TASK_DURATION", d.maxTaskDuration()))
-                .concurrencyLimit(s.integer("CONCURRENCY_LIMIT", d.concurrencyLimit(), 0, 1_000_000))
-                .ratePerSecond(s.decimal("RATE_PER_SECOND", d.ratePerSecond(), 0, 1_000_000))
-                .breaker(s.integer("BREAKER_FAILURE_RATE", d.breakerFailureRate(), 0, 100),
-                        s.integer("BREAKER_MIN_ATTEMPTS", d.breakerMinAttempts(), 1, 1_000_000),
-                        s.duration("BREAKER_PERIOD", d.breakerPeriod()),
-                        s.duration("BREAKER_DELAY", d.breakerDelay()))
-                .build();
+        TaskTypePolicy defaults = defaults(s, d);
         String ordering = s.string("ORDERING", "unordered").toUpperCase(Locale.ROOT);
         OrderingMode mode = switch (ordering) {
             case "UNORDERED" -> OrderingMode.UNORDERED;
@@ -111,6 +108,10 @@ public record WorkerConfig(
                 s.duration("COMMIT_INTERVAL", Duration.ofSeconds(1)),
                 s.duration("REVOCATION_GRACE", Duration.ofSeconds(10)),
                 s.duration("SHUTDOWN_GRACE", Duration.ofSeconds(20)),
+                groupProtocol(s),
+                s.duration("RETRY_HANDOFF", Duration.ofSeconds(1)),
+                s.integer("PARTITION_WRITE_LIMIT", 32, 1, 1_000_000),
+                s.duration("READY_MAX_TASK_AGE", longer(Duration.ofMinutes(10), defaults.maxTaskDuration().plusMinutes(1))),
                 s.bool("CREATE_TOPICS", true),
                 s.integer("TOPIC_PARTITIONS", 12, 1, 10_000),
                 s.string("HTTP_HOST", "0.0.0.0"),
@@ -118,6 +119,46 @@ public record WorkerConfig(
                 defaults,
                 TypePolicyOverrides.parse(s.string("TYPE_POLICIES", ""), defaults),
                 s.kafkaClientProperties());
+    }
+
+    /** The default task policy, an invalid combination reported under the variable that holds it. */
+    private static TaskTypePolicy defaults(Settings s, TaskTypePolicy d) {
+        try {
+            return d.toBuilder()
+                    .maxAttempts(s.integer("MAX_ATTEMPTS", d.maxAttempts(), 1, 1000))
+                    .backoff(s.duration("BACKOFF_INITIAL", d.backoffInitial()), s.duration("BACKOFF_MAX", d.backoffMax()))
+                    .jitter(s.decimal("BACKOFF_JITTER", d.jitter(), 0, 1))
+                    .attemptTimeout(s.duration("ATTEMPT_TIMEOUT", d.attemptTimeout()))
+                    .maxTaskDuration(s.duration("MAX_TASK_DURATION", d.maxTaskDuration()))
+                    .concurrencyLimit(s.integer("CONCURRENCY_LIMIT", d.concurrencyLimit(), 0, 1_000_000))
+                    .ratePerSecond(s.decimal("RATE_PER_SECOND", d.ratePerSecond(), 0, 1_000_000))
+                    .breaker(s.integer("BREAKER_FAILURE_RATE", d.breakerFailureRate(), 0, 100),
+                            s.integer("BREAKER_MIN_ATTEMPTS", d.breakerMinAttempts(), 1, 1_000_000),
+                            s.duration("BREAKER_PERIOD", d.breakerPeriod()),
+                            s.duration("BREAKER_DELAY", d.breakerDelay()))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            if (message.startsWith("JOBWIRE_")) {
+                throw e;
+            }
+            String setting = message.split(" ", 2)[0];
+            String variable = setting.equals("jitter") ? "BACKOFF_JITTER" : setting.toUpperCase(Locale.ROOT).replace('-', '_');
+            throw new IllegalArgumentException("JOBWIRE_" + variable + " is invalid: " + message, e);
+        }
+    }
+
+    private static String groupProtocol(Settings s) {
+        String protocol = s.string("GROUP_PROTOCOL", "consumer").toLowerCase(Locale.ROOT);
+        if (!protocol.equals("classic") && !protocol.equals("consumer")) {
+            throw new IllegalArgumentException("JOBWIRE_GROUP_PROTOCOL='" + protocol
+                    + "' is invalid: expected consumer (Kafka 4's group protocol, KIP-848) or classic");
+        }
+        return protocol;
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static String defaultInstanceId() {

@@ -1,153 +1,175 @@
 package dev.jobwire.worker.execution;
 
-import dev.jobwire.wire.AttemptFailure;
-import dev.jobwire.wire.DeadLetter;
 import dev.jobwire.wire.DeadLetterReason;
 import dev.jobwire.wire.HeaderValues;
 import dev.jobwire.wire.MalformedTaskException;
+import dev.jobwire.wire.RetryRound;
 import dev.jobwire.wire.TaskHeaders;
 import dev.jobwire.wire.TaskMetadata;
-import dev.jobwire.worker.deadletter.DeadLetterPublisher;
-import dev.jobwire.worker.dispatch.WorkItem;
+import dev.jobwire.worker.admission.Admission;
+import dev.jobwire.worker.admission.WorkItem;
+import dev.jobwire.worker.completion.TaskFinisher;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.handler.Task;
 import dev.jobwire.worker.handler.TaskHandler;
 import dev.jobwire.worker.metrics.WorkerMetrics;
+import dev.jobwire.worker.source.Settlement;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
- * Takes one record from "started" to "finished": decodes it, finds its handler, runs it
- * ({@link TaskExecution}), writes a dead letter when it failed for good, and only then marks its
- * offset finished. A record that cannot be decoded, or names no known type, is a poison pill:
+ * Takes one admitted record to its end: decodes it, finds its handler, waits for its due time if
+ * it has one, runs its attempts ({@link AttemptLoop}) and hands the outcome to the
+ * {@link TaskFinisher}. A record that cannot be decoded, or names no known type, is a poison pill:
  * dead-lettered at once, and the partition keeps flowing.
  *
- * <p>Thread-safe and stateless per task; runs on each task's own virtual thread.
+ * <p>A task not yet due is held by admission (without a slot) when it is due within
+ * {@code holdLimit}, and re-published to its delay topic when it is due later.
+ *
+ * <p>Thread-safe and stateless per task; runs on task threads.
  */
-public final class TaskRunner implements Consumer<WorkItem> {
+public final class TaskRunner implements TaskBody {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
     private final HandlerRegistry handlers;
     private final PolicyRegistry policies;
     private final ExecutorService cpuPool;
-    private final DeadLetterPublisher deadLetters;
+    private final TaskFinisher finisher;
     private final WorkerMetrics metrics;
-    private final String workerId;
-    private final Clock clock;
+    private final HandOff handOff;
+    private final Duration holdLimit;
 
-    public TaskRunner(HandlerRegistry handlers, PolicyRegistry policies, ExecutorService cpuPool,
-            DeadLetterPublisher deadLetters, WorkerMetrics metrics, String workerId, Clock clock) {
+    /**
+     * @param handOff   which retries leave the worker to wait
+     * @param holdLimit tasks due within this wait in the worker; later ones in their delay topic
+     *                  (when {@code finisher} can defer them)
+     */
+    public TaskRunner(HandlerRegistry handlers, PolicyRegistry policies, ExecutorService cpuPool, TaskFinisher finisher,
+            WorkerMetrics metrics, HandOff handOff, Duration holdLimit) {
         this.handlers = handlers;
         this.policies = policies;
         this.cpuPool = cpuPool;
-        this.deadLetters = deadLetters;
+        this.finisher = finisher;
         this.metrics = metrics;
-        this.workerId = workerId;
-        this.clock = clock;
+        this.handOff = handOff;
+        this.holdLimit = holdLimit;
     }
 
     @Override
-    public void accept(WorkItem item) {
-        ConsumerRecord<byte[], byte[]> record = item.record();
-        MDC.put("kafka.partition", item.partition().toString());
-        MDC.put("kafka.offset", Long.toString(record.offset()));
+    public void run(WorkItem item, Runner runner) {
         try {
-            run(item, record);
-        } catch (InterruptedException e) {
-            // Only cancellation (shutdown, rebalance) interrupts here; the record stays unfinished and is redelivered.
-            log.info("task abandoned while writing its dead letter; it will be redelivered");
+            TaskLogContext.record(item);
+            run(item, item.record(), runner);
         } catch (RuntimeException | Error e) {
-            // A bug of ours, not the handler's (those are caught in TaskExecution). Leaving the offset
-            // unfinished holds commits at this record, so nothing is lost; the log says why.
-            log.error("internal error running the task; its offset stays uncommitted until a restart redelivers it", e);
+            // A bug of ours, not the handler's (AttemptLoop catches those). The record stays
+            // unfinished, so its partition's commits wait at it and a restart delivers it again;
+            // readiness reports the stuck task once it is older than its bound.
+            log.error("internal error running the task; it stays unfinished and will be delivered again", e);
         } finally {
-            MDC.clear();
+            TaskLogContext.clear();
         }
     }
 
-    private void run(WorkItem item, ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
-        Instant startedAt = clock.instant();
-        TaskMetadata metadata;
-        try {
-            metadata = TaskMetadata.readFrom(record.headers());
-        } catch (MalformedTaskException e) {
-            log.warn("undecodable record, dead-lettering it: {}", e.getMessage());
-            deadLetter(item, WorkerMetrics.UNKNOWN_TYPE, new Outcome.Failed(DeadLetterReason.UNDECODABLE, 0, List.of(), e),
-                    startedAt);
+    private void run(WorkItem item, ConsumerRecord<byte[], byte[]> record, Runner runner) {
+        if (item.isCancelled()) {
+            item.settle(Settlement.CANCELLED);
             return;
         }
-        MDC.put("task.id", metadata.id());
-        MDC.put("task.type", metadata.type());
-
+        TaskMetadata metadata = item.metadata();
+        if (metadata == null) {
+            try {
+                metadata = TaskMetadata.readFrom(record.headers());
+            } catch (MalformedTaskException e) {
+                log.warn("undecodable record, dead-lettering it: {}", e.getMessage());
+                finisher.poisonPill(item, DeadLetterReason.UNDECODABLE, e);
+                return;
+            }
+            item.metadata(metadata);
+        }
+        TaskLogContext.task(metadata.id(), metadata.type());
         TaskHandler handler = handlers.find(metadata.type());
         if (handler == null) {
             UnknownTaskTypeException unknown = new UnknownTaskTypeException(metadata.type(), handlers.types());
             log.warn("{}; dead-lettering the task", unknown.getMessage());
-            deadLetter(item, WorkerMetrics.UNKNOWN_TYPE, new Outcome.Failed(DeadLetterReason.UNKNOWN_TYPE, 0, List.of(), unknown),
-                    startedAt);
+            finisher.poisonPill(item, DeadLetterReason.UNKNOWN_TYPE, unknown);
+            return;
+        }
+        RetryRound round;
+        try {
+            round = RetryRound.isPresent(record.headers()) ? RetryRound.readFrom(record.headers()) : null;
+        } catch (MalformedTaskException e) {
+            log.warn("undecodable retry headers, dead-lettering the task: {}", e.getMessage());
+            finisher.poisonPill(item, DeadLetterReason.UNDECODABLE, e);
+            return;
+        }
+        Instant due = later(metadata.notBefore(), round == null ? null : round.notBefore());
+        if (due != null && !startWhenDue(item, metadata, due)) {
             return;
         }
 
         TypePolicies typePolicies = policies.forType(metadata.type());
-        Instant deadline = startedAt.plus(typePolicies.config().maxTaskDuration());
-        if (metadata.deadline() != null && metadata.deadline().isBefore(deadline)) {
-            deadline = metadata.deadline();
+        Instant firstStarted = round == null ? Instant.now() : round.firstStartedAt();
+        long startedNanos = System.nanoTime();
+        Deadline deadline = Deadline.at(deadlineOf(metadata, typePolicies, firstStarted));
+        Task task = new Task(metadata, keyText(record.key()), record.value(), otherHeaders(record), record.topic(),
+                record.partition(), record.offset());
+        if (round == null) {
+            metrics.started(metadata.type());
         }
-        Task task = new Task(metadata, keyText(record.key()), record.value(), otherHeaders(record),
-                record.topic(), record.partition(), record.offset());
-        metrics.started(metadata.type());
-        Outcome outcome = new TaskExecution(task, handler, typePolicies, deadline, item::isCancelled, cpuPool, item, clock).run();
-
-        switch (outcome) {
-            case Outcome.Succeeded succeeded -> {
-                item.offsets().finished(record.offset());
-                Instant now = clock.instant();
-                metrics.succeeded(metadata.type(), succeeded.attempts(), Duration.between(startedAt, now),
-                        Duration.between(metadata.createdAt(), now));
-                if (succeeded.attempts() > 1) {
-                    log.info("task succeeded on attempt {}", succeeded.attempts());
-                } else {
-                    log.debug("task succeeded");
-                }
-            }
-            case Outcome.Failed failed -> {
-                log.warn("task failed for good ({}) after {} attempt(s), dead-lettering it: {}", failed.reason(),
-                        failed.attempts(), failed.cause().toString());
-                deadLetter(item, metadata.type(), failed, startedAt);
-            }
-            case Outcome.Cancelled cancelled -> {
-                metrics.cancelled(metadata.type());
-                log.info("task cancelled by shutdown or rebalance after {} attempt(s); it will be redelivered",
-                        cancelled.attempts());
-            }
-        }
+        RetryPlan plan = round == null ? RetryPlan.FIRST_ROUND : new RetryPlan(round.attempts(), round.failures());
+        Outcome outcome = new AttemptLoop(task, handler, typePolicies, deadline, item, runner, cpuPool, plan, handOff).run();
+        finisher.finish(item, metadata, round, firstStarted, startedNanos, outcome);
     }
 
-    private void deadLetter(WorkItem item, String typeTag, Outcome.Failed failed, Instant startedAt) throws InterruptedException {
-        ConsumerRecord<byte[], byte[]> record = item.record();
-        Throwable cause = failed.cause();
-        DeadLetter deadLetter = new DeadLetter(record.topic(), record.partition(), record.offset(),
-                record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : null,
-                failed.reason(), failed.attempts(), failed.failures(), cause.getClass().getName(),
-                AttemptFailure.messageOf(cause), DeadLetter.stackTraceOf(cause), workerId, clock.instant());
-        if (deadLetters.publish(record, deadLetter, item::isCancelled) == null) {
-            return;
+    /**
+     * Starts a task only once it is due: one due later is held by admission, or re-published to
+     * wait in its delay topic when it is due beyond the hold limit.
+     *
+     * @return true when it is due now (its lateness recorded)
+     */
+    private boolean startWhenDue(WorkItem item, TaskMetadata metadata, Instant due) {
+        long waitNanos = nanosUntil(due);
+        if (waitNanos <= 0) {
+            metrics.lateness(metadata.type(), -waitNanos);
+            return true;
         }
-        item.offsets().finished(record.offset());
-        metrics.deadLettered(typeTag, failed.reason(), failed.attempts(), failed.failures().size(),
-                Duration.between(startedAt, clock.instant()));
+        if (waitNanos >= holdLimit.toNanos() && finisher.canDefer(item)) {
+            log.debug("not due before {}: waiting in the delay topic", due);
+            finisher.defer(item, due);
+        } else {
+            Admission.holdUntil(item, System.nanoTime() + waitNanos);
+        }
+        return false;
+    }
+
+    private static Instant deadlineOf(TaskMetadata metadata, TypePolicies policies, Instant firstStarted) {
+        Instant limit;
+        try {
+            limit = firstStarted.plus(policies.config().maxTaskDuration());
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            limit = Instant.MAX;
+        }
+        return metadata.deadline() != null && metadata.deadline().isBefore(limit) ? metadata.deadline() : limit;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static long nanosUntil(Instant instant) {
+        try {
+            return Duration.between(Instant.now(), instant).toNanos();
+        } catch (ArithmeticException e) {
+            return instant.isAfter(Instant.now()) ? Long.MAX_VALUE : Long.MIN_VALUE + 1;
+        }
     }
 
     private static String keyText(byte[] key) {

@@ -1,40 +1,48 @@
 package dev.jobwire.worker.execution;
 
 import dev.failsafe.CircuitBreaker;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
-import dev.failsafe.Timeout;
+import dev.failsafe.RetryPolicyBuilder;
 import dev.jobwire.worker.config.TaskTypePolicy;
 import dev.jobwire.worker.handler.NonRetryableException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 
 /**
- * The Failsafe policies of one task type, built once from its {@link TaskTypePolicy} and shared
- * by all its tasks (the breaker, bulkhead and rate limiter must be shared to mean anything).
- * {@code attemptRunner} runs one attempt under the attempt timeout; built once, as it is used on
- * every attempt.
- * Immutable; the Failsafe policies are thread-safe.
+ * The policies of one task type, built once from its {@link TaskTypePolicy} and shared by all its
+ * tasks (the breaker, bulkhead and rate limiter must be shared to mean anything). Failsafe does
+ * what it is good at: the retry policy (backoff, jitter, attempts, what is retryable), the circuit
+ * breaker and the rate limiter. Attempt timeouts are the worker's own ({@link TaskTimer}): one
+ * timer for every attempt instead of one per attempt.
+ *
+ * <p>Immutable; the Failsafe policies and the semaphore are thread-safe.
  */
 public record TypePolicies(
         TaskTypePolicy config,
         RetryPolicy<Object> retry,
-        Timeout<Object> attemptTimeout,
-        FailsafeExecutor<Object> attemptRunner,
         CircuitBreaker<Object> breaker,
         Semaphore bulkhead,
-        RateLimiter<Object> rateLimiter) {
+        RateLimiter<Object> rateLimiter,
+        long attemptTimeoutNanos) {
 
+    /**
+     * @throws IllegalArgumentException when Failsafe refuses a setting (e.g. a backoff whose
+     *                                  initial delay is not below its maximum, a breaker period
+     *                                  under 10 ms), with Failsafe's reason
+     */
     public static TypePolicies of(TaskTypePolicy config) {
-        RetryPolicy<Object> retry = RetryPolicy.builder()
+        RetryPolicyBuilder<Object> retry = RetryPolicy.builder()
                 .withMaxAttempts(config.maxAttempts())
-                .withBackoff(minPositive(config.backoffInitial()), minPositive(config.backoffMax()))
-                .withJitter(config.jitter())
-                .handleIf(TypePolicies::isRetryable)
-                .build();
-        Timeout<Object> attemptTimeout = Timeout.builder(config.attemptTimeout()).withInterrupt().build();
+                .handleIf(TypePolicies::isRetryable);
+        Duration initial = minPositive(config.backoffInitial());
+        Duration max = minPositive(config.backoffMax());
+        if (initial.equals(max)) {
+            retry.withDelay(initial); // Failsafe's backoff needs initial < max; equal means a fixed delay
+        } else {
+            retry.withBackoff(initial, max);
+        }
+        retry.withJitter(config.jitter());
         CircuitBreaker<Object> breaker = config.breakerEnabled()
                 ? CircuitBreaker.builder()
                         .withFailureRateThreshold(config.breakerFailureRate(), config.breakerMinAttempts(),
@@ -49,21 +57,7 @@ public record TypePolicies(
         RateLimiter<Object> rateLimiter = config.ratePerSecond() > 0
                 ? RateLimiter.smoothBuilder(Duration.ofNanos((long) (1_000_000_000L / config.ratePerSecond()))).build()
                 : null;
-        return new TypePolicies(config, retry, attemptTimeout, Failsafe.with(attemptTimeout), breaker, bulkhead, rateLimiter);
-    }
-
-    /**
-     * The shortest backoff the retry policy can wait after failed attempt {@code attempt}: the
-     * doubling delay, capped, less all the jitter it may take off.
-     */
-    public Duration shortestBackoffAfter(int attempt) {
-        Duration initial = retry.getConfig().getDelay();
-        Duration max = retry.getConfig().getMaxDelay();
-        Duration delay = attempt >= 31 ? max : initial.multipliedBy(1L << (attempt - 1));
-        if (delay.compareTo(max) > 0) {
-            delay = max;
-        }
-        return Duration.ofNanos((long) (delay.toNanos() * (1 - config.jitter())));
+        return new TypePolicies(config, retry.build(), breaker, bulkhead, rateLimiter, saturatedNanos(config.attemptTimeout()));
     }
 
     /** Worth another attempt: anything but a handler's "no point", a cancellation and the deadline. */
@@ -74,5 +68,11 @@ public record TypePolicies(
 
     private static Duration minPositive(Duration d) {
         return d.isZero() ? Duration.ofMillis(1) : d;
+    }
+
+    /** Nanoseconds, capped at a century so sums with {@link System#nanoTime()} cannot overflow. */
+    static long saturatedNanos(Duration duration) {
+        Duration century = Duration.ofDays(36_500);
+        return (duration.compareTo(century) > 0 ? century : duration).toNanos();
     }
 }

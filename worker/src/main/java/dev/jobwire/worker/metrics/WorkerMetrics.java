@@ -1,151 +1,223 @@
 package dev.jobwire.worker.metrics;
 
 import dev.jobwire.wire.DeadLetterReason;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Every meter the worker publishes, in one place. Names are dotted (Prometheus shows
- * {@code jobwire_tasks_succeeded_total}); the {@code type} tag is the task type, or
- * {@code unknown} for records whose type is missing or has no handler (bad input must not
- * create unbounded tag values). Meters are looked up once per type and cached: recording is on
- * every task's path.
+ * Every meter the worker publishes, bound as one Micrometer {@link MeterBinder}. Names are dotted
+ * (Prometheus shows {@code jobwire_tasks_succeeded_total}); the {@code type} tag is the task type,
+ * or {@code unknown} for records whose type is missing or has no handler (bad input must not create
+ * unbounded tag values).
  *
- * <p>Thread-safe: Micrometer meters are, and the cache is a concurrent map.
+ * <p>Recording is on every task's path, so counters are {@link LongAdder}s read at scrape time
+ * ({@link FunctionCounter}), and a type's meters are looked up once and cached; only the two
+ * latency histograms record per task. Gauges are named suppliers given by the parts that own the
+ * state ({@link #gauge}).
+ *
+ * <p>Thread-safe: adders, timers and the caches are. {@link #gauge} and {@link #bindTo} are called
+ * while the worker is wired, before tasks run.
  */
-public final class WorkerMetrics {
+public final class WorkerMetrics implements MeterBinder, AutoCloseable {
     public static final String UNKNOWN_TYPE = "unknown";
 
-    private final MeterRegistry registry;
-    private final Counter deadLetterWriteFailures;
+    private final List<GaugeSpec> gauges = new ArrayList<>();
     private final Map<String, TypeMeters> byType = new ConcurrentHashMap<>();
+    private final List<Meter> registered = new CopyOnWriteArrayList<>();
+    private volatile MeterRegistry registry;
 
-    public WorkerMetrics(MeterRegistry registry) {
+    private record GaugeSpec(String name, String description, String baseUnit, Supplier<Number> value, String[] tags) {
+    }
+
+    /** Adds a gauge read from {@code value} at scrape time; {@code tags} as name, value pairs. */
+    public WorkerMetrics gauge(String name, String description, String baseUnit, Supplier<Number> value, String... tags) {
+        gauges.add(new GaugeSpec(name, description, baseUnit, value, tags));
+        if (registry != null) {
+            register(gauges.getLast());
+        }
+        return this;
+    }
+
+    /** Adds a counter read from {@code value} at scrape time. */
+    public WorkerMetrics counter(String name, String description, Supplier<Number> value, String... tags) {
+        MeterRegistry bound = requireBound();
+        registered.add(FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).tags(tags)
+                .register(bound));
+        return this;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
         this.registry = registry;
-        this.deadLetterWriteFailures = Counter.builder("jobwire.dead_letters.write_failures")
-                .description("Dead-letter writes the broker did not acknowledge (each is retried)")
-                .register(registry);
+        gauges.forEach(this::register);
     }
 
-    public MeterRegistry registry() {
-        return registry;
+    private void register(GaugeSpec spec) {
+        Gauge.Builder<Supplier<Number>> builder = Gauge.builder(spec.name(), spec.value()).description(spec.description())
+                .tags(spec.tags());
+        if (spec.baseUnit() != null) {
+            builder.baseUnit(spec.baseUnit());
+        }
+        registered.add(builder.register(registry));
     }
 
-    /** Gauges read from the dispatcher and poll loop when scraped. */
-    public void bindGauges(Supplier<Number> inFlight, Supplier<Number> active, Supplier<Number> buffered,
-            Supplier<Number> paused, Supplier<Number> assigned, Supplier<Number> oldestUnfinishedSeconds, int maxInFlight) {
-        Gauge.builder("jobwire.tasks.oldest_unfinished.age", oldestUnfinishedSeconds)
-                .description("How long the oldest received but unfinished record has been in this worker; its offset holds "
-                        + "its partition's commits back")
-                .baseUnit("seconds")
-                .register(registry);
-        Gauge.builder("jobwire.tasks.in_flight", inFlight).description("Tasks holding an I/O slot (not in a CPU step)")
-                .register(registry);
-        Gauge.builder("jobwire.tasks.active", active).description("Tasks started and not finished, CPU steps included")
-                .register(registry);
-        Gauge.builder("jobwire.tasks.in_flight.max", () -> maxInFlight).description("The in-flight cap").register(registry);
-        Gauge.builder("jobwire.buffer.records", buffered).description("Records received and not started").register(registry);
-        Gauge.builder("jobwire.partitions.paused", paused).description("Partitions paused for backpressure").register(registry);
-        Gauge.builder("jobwire.partitions.assigned", assigned).description("Partitions assigned to this worker").register(registry);
+    private MeterRegistry requireBound() {
+        MeterRegistry bound = registry;
+        if (bound == null) {
+            throw new IllegalStateException("bind the worker's metrics to a registry first");
+        }
+        return bound;
     }
 
     public void started(String type) {
         meters(type).started.increment();
     }
 
-    public void succeeded(String type, int attempts, Duration duration, Duration endToEnd) {
+    /**
+     * @param durationNanos from the task's first start to its end, retries included
+     * @param latencyNanos  from its created-at to its end; clamped to 0 when the clocks disagree
+     *                      and to the histogram's range for a created-at far in the past
+     */
+    public void succeeded(String type, int attempts, long durationNanos, long latencyNanos) {
         TypeMeters m = meters(type);
         m.succeeded.increment();
-        m.successDuration.record(duration);
-        m.latency.record(endToEnd.isNegative() ? Duration.ZERO : endToEnd);
+        m.successDuration.record(durationNanos, TimeUnit.NANOSECONDS);
+        m.latency.record(clamp(latencyNanos), TimeUnit.NANOSECONDS);
         finished(m, attempts, attempts - 1);
     }
 
-    public void deadLettered(String type, DeadLetterReason reason, int attempts, int failedAttempts, Duration duration) {
+    public void deadLettered(String type, DeadLetterReason reason, int attempts, int failedAttempts, long durationNanos) {
         TypeMeters m = meters(type);
         m.deadLettered.get(reason).increment();
-        m.deadLetterDuration.record(duration);
+        m.deadLetterDuration.record(durationNanos, TimeUnit.NANOSECONDS);
         finished(m, attempts, failedAttempts);
+    }
+
+    /** A retry re-published to run after a long backoff. */
+    public void retryHandedOff(String type, int failedAttemptsThisRound) {
+        TypeMeters m = meters(type);
+        m.handedOff.increment();
+        if (failedAttemptsThisRound > 0) {
+            m.failedAttempts.add(failedAttemptsThisRound);
+        }
+    }
+
+    /** How late a delayed task or retry started: its start minus the time it was due. */
+    public void lateness(String type, long lateNanos) {
+        meters(type).lateness.record(Math.max(0, lateNanos), TimeUnit.NANOSECONDS);
     }
 
     private static void finished(TypeMeters m, int attempts, int failedAttempts) {
         if (attempts > 1) {
-            m.retried.increment(attempts - 1);
+            m.retried.add(attempts - 1);
         }
         if (failedAttempts > 0) {
-            m.failedAttempts.increment(failedAttempts);
+            m.failedAttempts.add(failedAttempts);
         }
-        m.attempts.record(attempts);
+        m.attempts.add(attempts);
     }
 
     public void cancelled(String type) {
         meters(type).cancelled.increment();
     }
 
-    public void deadLetterWriteFailed() {
-        deadLetterWriteFailures.increment();
+    /** A week: latencies beyond it (a created-at in the distant past) are recorded as a week. */
+    private static long clamp(long nanos) {
+        return Math.min(Math.max(0, nanos), TimeUnit.DAYS.toNanos(7));
     }
 
     private TypeMeters meters(String type) {
         TypeMeters meters = byType.get(type);
-        return meters != null ? meters : byType.computeIfAbsent(type, t -> new TypeMeters(registry, t));
+        return meters != null ? meters : byType.computeIfAbsent(type, t -> new TypeMeters(requireBound(), t, registered));
+    }
+
+    /** Removes every meter this binder registered. */
+    @Override
+    public void close() {
+        MeterRegistry bound = registry;
+        if (bound != null) {
+            registered.forEach(bound::remove);
+        }
+        registered.clear();
+        byType.clear();
     }
 
     /** The meters of one task type. */
     private static final class TypeMeters {
-        final Counter started;
-        final Counter succeeded;
-        final Counter retried;
-        final Counter failedAttempts;
-        final Counter cancelled;
-        final Map<DeadLetterReason, Counter> deadLettered = new EnumMap<>(DeadLetterReason.class);
+        final LongAdder started = new LongAdder();
+        final LongAdder succeeded = new LongAdder();
+        final LongAdder retried = new LongAdder();
+        final LongAdder failedAttempts = new LongAdder();
+        final LongAdder attempts = new LongAdder();
+        final LongAdder cancelled = new LongAdder();
+        final LongAdder handedOff = new LongAdder();
+        final Map<DeadLetterReason, LongAdder> deadLettered = new EnumMap<>(DeadLetterReason.class);
         final Timer successDuration;
         final Timer deadLetterDuration;
         final Timer latency;
-        final DistributionSummary attempts;
+        final Timer lateness;
 
-        TypeMeters(MeterRegistry registry, String type) {
-            started = counter(registry, "jobwire.tasks.started", "Tasks whose first attempt started", type);
-            succeeded = counter(registry, "jobwire.tasks.succeeded", "Tasks finished successfully", type);
-            retried = counter(registry, "jobwire.tasks.retried", "Retries (attempts after the first)", type);
-            failedAttempts = counter(registry, "jobwire.tasks.attempts.failed", "Attempts that failed", type);
-            cancelled = counter(registry, "jobwire.tasks.cancelled",
-                    "Tasks cancelled by shutdown or rebalance (redelivered later)", type);
+        TypeMeters(MeterRegistry registry, String type, List<Meter> registered) {
+            counter(registry, registered, "jobwire.tasks.started", "Tasks whose first attempt started", type, started);
+            counter(registry, registered, "jobwire.tasks.succeeded", "Tasks finished successfully", type, succeeded);
+            counter(registry, registered, "jobwire.tasks.retried", "Retries (attempts after the first)", type, retried);
+            counter(registry, registered, "jobwire.tasks.attempts.failed", "Attempts that failed", type, failedAttempts);
+            counter(registry, registered, "jobwire.tasks.attempts", "Attempts made by finished tasks", type, attempts);
+            counter(registry, registered, "jobwire.tasks.cancelled",
+                    "Tasks cancelled by shutdown or rebalance (delivered again later)", type, cancelled);
+            counter(registry, registered, "jobwire.tasks.retries.handed_off",
+                    "Retries re-published to run after a long backoff instead of waiting in the worker", type, handedOff);
             for (DeadLetterReason reason : DeadLetterReason.values()) {
-                deadLettered.put(reason, Counter.builder("jobwire.tasks.dead_lettered")
+                LongAdder adder = new LongAdder();
+                deadLettered.put(reason, adder);
+                registered.add(FunctionCounter.builder("jobwire.tasks.dead_lettered", adder, LongAdder::doubleValue)
                         .description("Tasks written to the dead-letter topic")
                         .tags("type", type, "reason", reason.name())
                         .register(registry));
             }
-            successDuration = duration(registry, type, "success");
-            deadLetterDuration = duration(registry, type, "dead_letter");
+            successDuration = duration(registry, registered, type, "success");
+            deadLetterDuration = duration(registry, registered, type, "dead_letter");
             latency = Timer.builder("jobwire.task.latency")
                     .description("From the task's created-at to its successful end")
                     .tag("type", type)
                     .publishPercentileHistogram()
                     .register(registry);
-            attempts = DistributionSummary.builder("jobwire.task.attempts").description("Attempts per finished task")
-                    .tag("type", type).register(registry);
+            registered.add(latency);
+            lateness = Timer.builder("jobwire.task.start.lateness")
+                    .description("How late a delayed task or a retry started: its start minus the time it was due")
+                    .tag("type", type)
+                    .publishPercentileHistogram()
+                    .register(registry);
+            registered.add(lateness);
         }
 
-        private static Counter counter(MeterRegistry registry, String name, String description, String type) {
-            return Counter.builder(name).description(description).tag("type", type).register(registry);
+        private static void counter(MeterRegistry registry, List<Meter> registered, String name, String description,
+                String type, LongAdder adder) {
+            registered.add(FunctionCounter.builder(name, adder, LongAdder::doubleValue).description(description)
+                    .tag("type", type).register(registry));
         }
 
-        private static Timer duration(MeterRegistry registry, String type, String outcome) {
-            return Timer.builder("jobwire.task.duration")
+        private static Timer duration(MeterRegistry registry, List<Meter> registered, String type, String outcome) {
+            Timer timer = Timer.builder("jobwire.task.duration")
                     .description("From first start to the end of a task, retries included")
                     .tags("type", type, "outcome", outcome)
                     .publishPercentileHistogram()
                     .register(registry);
+            registered.add(timer);
+            return timer;
         }
     }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jobwire.config.Settings;
-import dev.jobwire.worker.dispatch.OrderingMode;
+import dev.jobwire.worker.execution.PolicyRegistry;
+import dev.jobwire.worker.admission.OrderingMode;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,5 +53,21 @@ class WorkerConfigTest {
                 .hasMessageContaining("max-attempts must be at least 1");
         assertThatThrownBy(() -> WorkerConfig.from(new Settings(Map.of("JOBWIRE_MAX_IN_FLIGHT", "lots"))))
                 .hasMessageContaining("JOBWIRE_MAX_IN_FLIGHT='lots'");
+        assertThatThrownBy(() -> WorkerConfig.from(new Settings(Map.of("JOBWIRE_GROUP_PROTOCOL", "eager"))))
+                .hasMessageContaining("JOBWIRE_GROUP_PROTOCOL='eager' is invalid");
+    }
+
+    /** Settings Failsafe would refuse only when it builds the policies: refused at start-up, naming the variable. */
+    @Test
+    void settingsFailsafeWouldRefuseAreRefusedUpFrontNamingTheVariable() {
+        assertThatThrownBy(() -> WorkerConfig.from(new Settings(Map.of("JOBWIRE_BREAKER_PERIOD", "5ms"))))
+                .hasMessageStartingWith("JOBWIRE_BREAKER_PERIOD is invalid: breaker-period must be at least 10ms");
+        assertThatThrownBy(() -> WorkerConfig.from(new Settings(Map.of("JOBWIRE_BACKOFF_INITIAL", "2s", "JOBWIRE_BACKOFF_MAX", "1s"))))
+                .hasMessageStartingWith("JOBWIRE_BACKOFF_MAX is invalid");
+        assertThatThrownBy(() -> WorkerConfig.from(new Settings(Map.of("JOBWIRE_TYPE_POLICIES", "http.call:breaker-period=1ms"))))
+                .hasMessageContaining("breaker-period must be at least 10ms");
+        // Equal initial and maximum backoff is a fixed delay, not an error (Failsafe's backoff refuses it).
+        WorkerConfig fixed = WorkerConfig.from(new Settings(Map.of("JOBWIRE_BACKOFF_INITIAL", "1s", "JOBWIRE_BACKOFF_MAX", "1s")));
+        new PolicyRegistry(fixed.defaultPolicy(), fixed.typePolicies(), java.util.Set.of("noop"));
     }
 }

@@ -17,8 +17,7 @@ class TypePoliciesTest {
         assertThat(policies.retry().getConfig().getDelay()).isEqualTo(Duration.ofMillis(200));
         assertThat(policies.retry().getConfig().getMaxDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(policies.retry().getConfig().getJitterFactor()).isEqualTo(0.2);
-        assertThat(policies.attemptTimeout().getConfig().getTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(policies.attemptTimeout().getConfig().canInterrupt()).isTrue();
+        assertThat(policies.attemptTimeoutNanos()).isEqualTo(Duration.ofSeconds(30).toNanos());
         assertThat(policies.breaker()).isNotNull();
         assertThat(policies.breaker().getConfig().getFailureRateThreshold()).isEqualTo(50);
         assertThat(policies.breaker().getConfig().getFailureThresholdingPeriod()).isEqualTo(Duration.ofSeconds(30));
@@ -45,12 +44,10 @@ class TypePoliciesTest {
     }
 
     @Test
-    void shortestBackoffDoublesUpToTheMaxLessTheJitter() {
-        TypePolicies policies = TypePolicies.of(TaskTypePolicy.DEFAULTS); // 200 ms doubling to 10 s, jitter 0.2
-        assertThat(policies.shortestBackoffAfter(1)).isEqualTo(Duration.ofMillis(160));
-        assertThat(policies.shortestBackoffAfter(2)).isEqualTo(Duration.ofMillis(320));
-        assertThat(policies.shortestBackoffAfter(6)).isEqualTo(Duration.ofMillis(5120));
-        assertThat(policies.shortestBackoffAfter(7)).isEqualTo(Duration.ofSeconds(8));
-        assertThat(policies.shortestBackoffAfter(100)).isEqualTo(Duration.ofSeconds(8));
+    void anEqualInitialAndMaximumBackoffIsAFixedDelay() {
+        TypePolicies policies = TypePolicies.of(TaskTypePolicy.DEFAULTS.toBuilder()
+                .backoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).build());
+        assertThat(policies.retry().getConfig().getDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policies.retry().getConfig().getMaxDelay()).isNull();
     }
 }

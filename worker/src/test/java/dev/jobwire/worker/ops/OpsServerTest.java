@@ -9,7 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class OpsServerTest {
@@ -25,16 +27,22 @@ class OpsServerTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Counter.builder("jobwire.tasks.succeeded").tag("type", "noop").register(registry).increment(3);
         AtomicBoolean alive = new AtomicBoolean(true);
-        AtomicBoolean ready = new AtomicBoolean(false);
-        try (OpsServer server = new OpsServer("127.0.0.1", 0, registry, alive::get, ready::get)) {
+        AtomicReference<List<String>> notReady = new AtomicReference<>(List.of("waiting for Kafka at 127.0.0.1:1: \"refused\""));
+        try (OpsServer server = new OpsServer("127.0.0.1", 0, registry, alive::get, notReady::get)) {
             HttpResponse<String> metrics = get(server, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("jobwire_tasks_succeeded_total{type=\"noop\"} 3.0");
 
             assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
-            assertThat(get(server, "/health/ready").statusCode()).isEqualTo(503);
-            ready.set(true);
-            assertThat(get(server, "/health/ready").body()).contains("UP");
+            HttpResponse<String> down = get(server, "/health/ready");
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+            assertThat(down.body()).isEqualTo(
+                    "{\"status\":\"DOWN\",\"reasons\":[\"waiting for Kafka at 127.0.0.1:1: \\\"refused\\\"\"]}\n");
+            notReady.set(List.of());
+            HttpResponse<String> up = get(server, "/health/ready");
+            assertThat(up.statusCode()).isEqualTo(200);
+            assertThat(up.body()).isEqualTo("{\"status\":\"UP\"}\n");
             alive.set(false);
             assertThat(get(server, "/health/live").statusCode()).isEqualTo(503);
             assertThat(get(server, "/nothing-here").statusCode()).isEqualTo(404);
