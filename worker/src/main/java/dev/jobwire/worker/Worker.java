@@ -221,6 +221,12 @@ public final class Worker implements AutoCloseable {
         return wired == null ? 0 : wired.threads.admission().buffered();
     }
 
+    /** Partitions of its consumer group this worker owns now. */
+    public int assignedPartitions() {
+        WorkerParts wired = parts;
+        return wired == null ? 0 : wired.assignedPartitions();
+    }
+
     public int pausedPartitions() {
         WorkerParts wired = parts;
         return wired == null ? 0 : wired.pausedPartitions();

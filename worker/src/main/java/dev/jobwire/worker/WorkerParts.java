@@ -186,6 +186,10 @@ final class WorkerParts implements AutoCloseable {
         };
     }
 
+    int assignedPartitions() {
+        return groupSource.assignedPartitions();
+    }
+
     int pausedPartitions() {
         return groupSource.pausedPartitions();
     }

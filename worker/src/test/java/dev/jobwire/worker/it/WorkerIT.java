@@ -34,6 +34,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WorkerIT {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+    /** A counter of the worker's, by name and type tag; 0 before the type's first task. */
+    static double count(io.micrometer.core.instrument.MeterRegistry meters, String name, String type) {
+        var counter = meters.find(name).tag("type", type).functionCounter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static String createTopics(TestKafka kafka, String prefix, int partitions) {
         String topic = kafka.createTopic(prefix, partitions);
         kafka.createTopic(TopicNames.deadLetterTopicFor(topic), 1, Map.of());
@@ -56,11 +62,11 @@ class WorkerIT {
         Worker worker = Workers.start(Workers.env(kafka, topic, group), new HandlerRegistry().register("record", handler), meters);
         try {
             await().atMost(PATIENCE).until(() -> handler.distinct() == 500);
+            await().atMost(PATIENCE).until(() -> count(meters, "jobwire.tasks.succeeded", "record") == 500);
         } finally {
             worker.close();
         }
         assertThat(ids).allMatch(handler::executed);
-        assertThat(meters.get("jobwire.tasks.succeeded").tag("type", "record").counter().count()).isEqualTo(500);
         assertThat(Workers.uncommitted(kafka, group, topic, 6)).isZero();
         assertThat(kafka.read(TopicNames.deadLetterTopicFor(topic), 1, Duration.ofSeconds(1))).isEmpty();
     }
@@ -73,12 +79,11 @@ class WorkerIT {
         try (TestTasks tasks = new TestTasks(kafka, topic)) {
             tasks.publish("fail.sometimes", "{\"failAttempts\":2}");
             tasks.flush();
-            await().atMost(PATIENCE).until(() -> meters.find("jobwire.tasks.succeeded").counter() != null
-                    && meters.get("jobwire.tasks.succeeded").counter().count() == 1);
+            await().atMost(PATIENCE).until(() -> count(meters, "jobwire.tasks.succeeded", "fail.sometimes") == 1);
+            assertThat(count(meters, "jobwire.tasks.retried", "fail.sometimes")).isEqualTo(2);
         } finally {
             worker.close();
         }
-        assertThat(meters.get("jobwire.tasks.retried").tag("type", "fail.sometimes").counter().count()).isEqualTo(2);
         assertThat(kafka.read(TopicNames.deadLetterTopicFor(topic), 1, Duration.ofSeconds(1))).isEmpty();
     }
 
@@ -270,7 +275,12 @@ class WorkerIT {
         Worker two = Workers.start(env2, new HandlerRegistry().register("record", second));
         List<String> ids = new ArrayList<>();
         try (TestTasks tasks = new TestTasks(kafka, topic)) {
-            await().atMost(PATIENCE).until(() -> one.isReady() && two.isReady());
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                assertThat(one.notReadyReasons()).isEmpty();
+                assertThat(two.notReadyReasons()).isEmpty();
+                assertThat(one.assignedPartitions()).isPositive();
+                assertThat(two.assignedPartitions()).isPositive();
+            });
             for (int i = 0; i < 1200; i++) {
                 ids.add(tasks.publish("record", "{}"));
             }
