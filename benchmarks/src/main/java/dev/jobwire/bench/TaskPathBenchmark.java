@@ -8,20 +8,9 @@ import dev.failsafe.function.CheckedRunnable;
 import dev.jobwire.wire.MalformedTaskException;
 import dev.jobwire.wire.TaskMetadata;
 import dev.jobwire.worker.config.TaskTypePolicy;
-import dev.jobwire.worker.dispatch.IoSlot;
-import dev.jobwire.worker.execution.Outcome;
-import dev.jobwire.worker.execution.TaskExecution;
-import dev.jobwire.worker.execution.TypePolicies;
-import dev.jobwire.worker.handler.Task;
-import dev.jobwire.worker.handler.TaskHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -35,14 +24,13 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the worker pays, per call, to run one no-op task attempt: a direct call (the floor),
- * Failsafe with the retry policy only, with the attempt timeout only, with both as the worker
- * nests them, the worker's own {@link TaskExecution}, and decoding a task's headers.
+ * What Failsafe costs per call around a no-op (a direct call is the floor): the retry policy only,
+ * the attempt timeout only, both nested as the first worker did; and what decoding a task's headers
+ * costs. The worker's own whole path is {@link WorkerPathBenchmark}.
  *
  * <p>Each benchmark runs one no-op "task"; the handler bumps {@link #sink}, which each method
  * returns so the JIT cannot drop the call.
@@ -64,22 +52,6 @@ public class TaskPathBenchmark {
     private FailsafeExecutor<Object> timeoutRunner;
     private CheckedRunnable attemptThroughTimeout;
 
-    private Task task;
-    private TaskHandler handler;
-    private TypePolicies policies;
-    private Instant deadline;
-    private ExecutorService cpuPool;
-    private final IoSlot ioSlot = new IoSlot() {
-        @Override
-        public void release() {
-        }
-
-        @Override
-        public boolean reacquire(Instant deadline) {
-            return true;
-        }
-    };
-    private final Clock clock = Clock.systemUTC();
 
     /** A task's header keys and values as UTF-8 bytes, as they arrive from the broker. */
     private byte[][] headerKeys;
@@ -100,16 +72,6 @@ public class TaskPathBenchmark {
         timeoutRunner = Failsafe.with(Timeout.builder(Duration.ofSeconds(30)).withInterrupt().build());
         attemptThroughTimeout = () -> timeoutRunner.run(noop);
 
-        task = new Task(TaskMetadata.create("bench.noop", null, null, null), null, new byte[0], Map.of(), "t", 0, 0);
-        handler = (t, context) -> sink++;
-        policies = TypePolicies.of(TaskTypePolicy.DEFAULTS.toBuilder().breakerFailureRate(0).build());
-        deadline = clock.instant().plus(Duration.ofMinutes(5));
-        cpuPool = Executors.newSingleThreadExecutor();
-        Outcome outcome = newExecution().run();
-        if (!(outcome instanceof Outcome.Succeeded)) {
-            throw new IllegalStateException("the no-op task did not succeed: " + outcome);
-        }
-
         RecordHeaders written = new RecordHeaders();
         TaskMetadata.create("bench.noop", null, null, null).writeTo(written);
         Header[] all = written.toArray();
@@ -120,15 +82,6 @@ public class TaskPathBenchmark {
             headerValues[i] = all[i].value();
         }
         TaskMetadata.readFrom(receivedHeaders());
-    }
-
-    @TearDown
-    public void tearDown() {
-        cpuPool.shutdownNow();
-    }
-
-    private TaskExecution newExecution() {
-        return new TaskExecution(task, handler, policies, deadline, () -> false, cpuPool, ioSlot, clock);
     }
 
     /** The floor: the no-op handler called directly. */
@@ -159,11 +112,6 @@ public class TaskPathBenchmark {
         return sink;
     }
 
-    /** The worker's own per-task path (breaker off, no bulkhead or rate limit), one no-op task. */
-    @Benchmark
-    public Outcome workerTaskExecution() {
-        return newExecution().run();
-    }
 
     /**
      * Decoding the Jobwire headers of one task record, built fresh each time the way the consumer

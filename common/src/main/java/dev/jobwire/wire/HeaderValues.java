@@ -57,6 +57,19 @@ public final class HeaderValues {
         }
     }
 
+    /** {@code value} (ASCII bytes) of header {@code key} as an instant; null when null. */
+    static Instant instant(String key, byte[] value) throws MalformedTaskException {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return IsoInstants.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new MalformedTaskException("header '" + key + "' is not an ISO-8601 instant: '"
+                    + abbreviate(new String(value, StandardCharsets.UTF_8), 64) + "'");
+        }
+    }
+
     public static String abbreviate(String value, int max) {
         return value.length() <= max ? value : value.substring(0, max) + "…";
     }

@@ -22,6 +22,35 @@ final class IsoInstants {
         return fast != null ? fast : Instant.parse(text);
     }
 
+    /** As {@link #parse(CharSequence)}, reading ASCII bytes in place (a header value) without making a string. */
+    static Instant parse(byte[] ascii) {
+        Instant fast = parseCanonical(new Ascii(ascii));
+        return fast != null ? fast : Instant.parse(new String(ascii, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Bytes seen as characters, one per byte: enough for the canonical shape, which is ASCII. */
+    private record Ascii(byte[] bytes) implements CharSequence {
+        @Override
+        public int length() {
+            return bytes.length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) (bytes[index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** The instant, or null when {@code text} is not in the canonical UTC shape. */
     private static Instant parseCanonical(CharSequence text) {
         int length = text.length();

@@ -1,6 +1,8 @@
 package dev.jobwire.wire;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.kafka.common.header.Header;
@@ -81,49 +83,76 @@ public record TaskMetadata(
      * @throws MalformedTaskException naming the first header that is missing or invalid
      */
     public static TaskMetadata readFrom(Headers headers) throws MalformedTaskException {
-        // One pass, the last of each name winning: every consumed record comes through here.
-        String format = null;
-        String id = null;
-        String type = null;
-        String contentType = null;
-        String createdAt = null;
-        String deadline = null;
-        String traceparent = null;
-        String notBefore = null;
+        // One pass, the last of each name winning: every consumed record comes through here, so
+        // names are told apart by equals (no hash of a fresh key string), and only the id and the
+        // type become strings; the instants are read from their bytes.
+        byte[] format = null;
+        byte[] id = null;
+        byte[] type = null;
+        byte[] contentType = null;
+        byte[] createdAt = null;
+        byte[] deadline = null;
+        byte[] traceparent = null;
+        byte[] notBefore = null;
         for (Header header : headers) {
-            switch (header.key()) {
-                case TaskHeaders.FORMAT -> format = HeaderValues.string(header);
-                case TaskHeaders.TASK_ID -> id = HeaderValues.string(header);
-                case TaskHeaders.TASK_TYPE -> type = HeaderValues.string(header);
-                case TaskHeaders.CONTENT_TYPE -> contentType = HeaderValues.string(header);
-                case TaskHeaders.CREATED_AT -> createdAt = HeaderValues.string(header);
-                case TaskHeaders.DEADLINE -> deadline = HeaderValues.string(header);
-                case TaskHeaders.TRACEPARENT -> traceparent = HeaderValues.string(header);
-                case TaskHeaders.NOT_BEFORE -> notBefore = HeaderValues.string(header);
-                default -> {
+            String key = header.key();
+            if (!key.startsWith(TaskHeaders.RESERVED_PREFIX)) {
+                if (key.equals(TaskHeaders.TRACEPARENT)) {
+                    traceparent = header.value();
                 }
+            } else if (key.equals(TaskHeaders.FORMAT)) {
+                format = header.value();
+            } else if (key.equals(TaskHeaders.TASK_ID)) {
+                id = header.value();
+            } else if (key.equals(TaskHeaders.TASK_TYPE)) {
+                type = header.value();
+            } else if (key.equals(TaskHeaders.CREATED_AT)) {
+                createdAt = header.value();
+            } else if (key.equals(TaskHeaders.CONTENT_TYPE)) {
+                contentType = header.value();
+            } else if (key.equals(TaskHeaders.DEADLINE)) {
+                deadline = header.value();
+            } else if (key.equals(TaskHeaders.NOT_BEFORE)) {
+                notBefore = header.value();
             }
         }
-        requirePresent(TaskHeaders.FORMAT, format);
-        if (!TaskHeaders.CURRENT_FORMAT.equals(format)) {
+        if (format == null || format.length != 1 || format[0] != '1') {
+            String text = requirePresent(TaskHeaders.FORMAT, format);
             throw new MalformedTaskException("unsupported " + TaskHeaders.FORMAT + " '"
-                    + HeaderValues.abbreviate(format, 16) + "' (this version reads '" + TaskHeaders.CURRENT_FORMAT + "')");
+                    + HeaderValues.abbreviate(text, 16) + "' (this version reads '" + TaskHeaders.CURRENT_FORMAT + "')");
         }
-        requirePresent(TaskHeaders.TASK_ID, id);
-        if (id.length() > MAX_ID_LENGTH) {
+        String idText = requirePresent(TaskHeaders.TASK_ID, id);
+        if (idText.length() > MAX_ID_LENGTH) {
             throw new MalformedTaskException("header '" + TaskHeaders.TASK_ID + "' is longer than " + MAX_ID_LENGTH);
         }
-        requirePresent(TaskHeaders.TASK_TYPE, type);
-        String typeProblem = TaskTypes.problem(type);
+        String typeText = requirePresent(TaskHeaders.TASK_TYPE, type);
+        String typeProblem = TaskTypes.problem(typeText);
         if (typeProblem != null) {
             throw new MalformedTaskException("header '" + TaskHeaders.TASK_TYPE + "': " + typeProblem);
         }
         if (createdAt == null) {
             throw new MalformedTaskException("missing header '" + TaskHeaders.CREATED_AT + "'");
         }
-        return new TaskMetadata(id, type, contentType == null ? DEFAULT_CONTENT_TYPE : contentType,
+        return new TaskMetadata(idText, typeText, contentTypeOf(contentType),
                 HeaderValues.instant(TaskHeaders.CREATED_AT, createdAt), HeaderValues.instant(TaskHeaders.DEADLINE, deadline),
-                traceparent, HeaderValues.instant(TaskHeaders.NOT_BEFORE, notBefore));
+                traceparent == null ? null : new String(traceparent, StandardCharsets.UTF_8),
+                HeaderValues.instant(TaskHeaders.NOT_BEFORE, notBefore));
+    }
+
+    private static final byte[] DEFAULT_CONTENT_TYPE_BYTES = DEFAULT_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
+
+    /** Most tasks carry the default content type: no new string for it. */
+    private static String contentTypeOf(byte[] value) {
+        if (value == null || Arrays.equals(value, DEFAULT_CONTENT_TYPE_BYTES)) {
+            return DEFAULT_CONTENT_TYPE;
+        }
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static String requirePresent(String key, byte[] value) throws MalformedTaskException {
+        String text = value == null ? null : new String(value, StandardCharsets.UTF_8);
+        requirePresent(key, text);
+        return text;
     }
 
     private static void requirePresent(String key, String value) throws MalformedTaskException {

@@ -10,7 +10,7 @@ import dev.jobwire.wire.TopicProvisioner;
 import dev.jobwire.worker.Worker;
 import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.handler.HandlerRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.jobwire.worker.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,7 +90,7 @@ public final class Harness implements AutoCloseable {
         env = new HashMap<>(env);
         env.putAll(workerSettings);
         Worker worker = new Worker(WorkerConfig.from(new Settings(env)), completions.wrap(HandlerRegistry.discover()),
-                new SimpleMeterRegistry()).start();
+                WorkerMetrics.prometheusRegistry()).start();
         workers.add(worker);
         return worker;
     }

@@ -4,8 +4,8 @@ import dev.jobwire.ops.JvmMeters;
 import dev.jobwire.ops.StopSignals;
 import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.handler.HandlerRegistry;
+import dev.jobwire.worker.metrics.WorkerMetrics;
 import dev.jobwire.worker.ops.OpsServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -27,7 +27,7 @@ public final class WorkerMain {
         StopSignals signals = StopSignals.install("the worker");
         WorkerConfig config;
         Worker worker;
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = WorkerMetrics.prometheusRegistry();
         try {
             config = WorkerConfig.fromEnvironment();
             registry.config().commonTags("instance_id", config.instanceId());

@@ -11,6 +11,7 @@ import dev.jobwire.worker.delay.DelayedTasks;
 import dev.jobwire.worker.execution.Outcome;
 import dev.jobwire.worker.metrics.WorkerMetrics;
 import dev.jobwire.worker.source.Settlement;
+import dev.jobwire.worker.time.NanoClock;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,17 +43,15 @@ public final class TaskFinisher {
 
     /**
      * @param round        what earlier rounds left in its headers, or null for a first round
-     * @param firstStarted when its first attempt (of any round) started
      * @param startedNanos when this round started ({@link System#nanoTime()})
      */
-    public void finish(WorkItem item, TaskMetadata metadata, RetryRound round, Instant firstStarted, long startedNanos,
-            Outcome outcome) {
+    public void finish(WorkItem item, TaskMetadata metadata, RetryRound round, long startedNanos, Outcome outcome) {
         String type = metadata.type();
         switch (outcome) {
             case Outcome.Succeeded succeeded -> {
                 item.settle(Settlement.SUCCEEDED);
                 long now = System.nanoTime();
-                metrics.succeeded(type, succeeded.attempts(), now - startedNanos, latencyNanos(metadata));
+                metrics.succeeded(type, succeeded.attempts(), now - startedNanos, latencyNanos(metadata, now));
                 if (succeeded.attempts() > 1) {
                     log.info("task succeeded on attempt {}", succeeded.attempts());
                 } else if (log.isDebugEnabled()) {
@@ -68,6 +67,7 @@ public final class TaskFinisher {
                 int failedThisRound = later.attempts() - (round == null ? 0 : round.attempts());
                 log.info("attempt {} failed; retrying in {} ms outside this worker (re-published, its slot freed): {}",
                         later.attempts(), later.backoff().toMillis(), later.failures().getLast().message());
+                Instant firstStarted = round == null ? NanoClock.instant(startedNanos) : round.firstStartedAt();
                 delayed.retryLater(item, round, firstStarted, later, () -> metrics.retryHandedOff(type, failedThisRound));
             }
             case Outcome.Cancelled cancelled -> {
@@ -113,14 +113,15 @@ public final class TaskFinisher {
         return record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : null;
     }
 
-    private static long latencyNanos(TaskMetadata metadata) {
+    /** From its created-at to {@code nowNanos}; saturated for a created-at in the distant past (the metrics clamp it). */
+    static long latencyNanos(TaskMetadata metadata, long nowNanos) {
         long createdMillis;
         try {
             createdMillis = metadata.createdAt().toEpochMilli();
         } catch (ArithmeticException e) {
-            return Long.MAX_VALUE; // a created-at too far in the past: the metrics clamp it
+            return Long.MAX_VALUE;
         }
-        long millis = System.currentTimeMillis() - createdMillis;
+        long millis = NanoClock.epochMillis(nowNanos) - createdMillis;
         return millis > Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : millis * 1_000_000;
     }
 }

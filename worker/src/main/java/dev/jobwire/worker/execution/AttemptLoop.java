@@ -61,13 +61,15 @@ public final class AttemptLoop {
         this.attempts = plan.priorAttempts();
     }
 
-    public Outcome run() {
-        if (deadline.passed()) {
+    /** @param startedNanos when the task started ({@link System#nanoTime()}): the first attempt reads no clock of its own */
+    public Outcome run(long startedNanos) {
+        if (deadline.nanosLeft(startedNanos) <= 0) {
             return failed(DeadLetterReason.EXPIRED, DeadlineExceededException.beforeStart(deadline.at()));
         }
         Execution<Object> retries = null;
+        long now = startedNanos;
         while (true) {
-            Throwable failure = attempt();
+            Throwable failure = attempt(now);
             if (failure == null) {
                 return new Outcome.Succeeded(attempts);
             }
@@ -100,6 +102,7 @@ public final class AttemptLoop {
             if (!backOff(backoff)) {
                 return new Outcome.Cancelled(attempts);
             }
+            now = System.nanoTime();
         }
     }
 
@@ -108,7 +111,7 @@ public final class AttemptLoop {
      * before the handler runs (the deadline, a cancellation) are not attempts: they are returned
      * without being counted.
      */
-    private Throwable attempt() {
+    private Throwable attempt(long now) {
         AttemptPermits permits;
         try {
             permits = AttemptPermits.acquire(policies, runner, deadline, item, attempts);
@@ -118,15 +121,17 @@ public final class AttemptLoop {
             return new TaskCancelledException("interrupted before attempt " + (attempts + 1));
         }
         try (permits) {
-            long left = deadline.nanosLeft();
+            long left = deadline.nanosLeft(now);
             if (left < LEAST_ATTEMPT_NANOS) {
                 return DeadlineExceededException.betweenAttempts(deadline.at(), attempts);
             }
             int attempt = ++attempts;
-            TaskLogContext.attempt(attempt);
+            if (attempt > 1) {
+                TaskLogContext.attempt(attempt);
+            }
             long timeout = policies.attemptTimeoutNanos();
             boolean cutToDeadline = left < timeout;
-            runner.arm(System.nanoTime() + (cutToDeadline ? left : timeout));
+            runner.arm(now + (cutToDeadline ? left : timeout));
             Throwable failure = null;
             try {
                 handler.handle(task, new AttemptContext(attempt, deadline, runner, cpuPool));

@@ -1,33 +1,45 @@
 package dev.jobwire.worker.execution;
 
-import java.time.Duration;
+import dev.jobwire.worker.time.NanoClock;
 import java.time.Instant;
 
 /**
- * When a task must be done: an instant for messages and the same moment on
- * {@link System#nanoTime()}'s clock for the checks on every attempt (a nano clock read costs less
- * than an {@link Instant}, and never jumps). Immutable.
+ * When a task must be done, on {@link System#nanoTime()}'s clock: the checks on every attempt
+ * compare nano-clock readings, and the instant is worked out only for messages. Immutable.
  */
-public record Deadline(Instant at, long nanos) {
-    /** Deadlines further out than this are treated as this far: {@code nanoTime} sums must not overflow. */
-    private static final Duration FURTHEST = Duration.ofDays(36_500);
+public final class Deadline {
+    private final long nanos;
 
-    /** {@code at} on the nano clock, measured from now. */
-    public static Deadline at(Instant at) {
-        Instant now = Instant.now();
-        long nowNanos = System.nanoTime();
-        Duration left = Duration.between(now, at);
-        if (left.compareTo(FURTHEST) > 0) {
-            left = FURTHEST;
-        } else if (left.compareTo(FURTHEST.negated()) < 0) {
-            left = FURTHEST.negated();
-        }
-        return new Deadline(at, nowNanos + left.toNanos());
+    private Deadline(long nanos) {
+        this.nanos = nanos;
     }
 
-    /** Nanoseconds left; zero or less once passed. */
+    /** The deadline at nano-clock time {@code nanos}. */
+    public static Deadline atNanos(long nanos) {
+        return new Deadline(nanos);
+    }
+
+    /** {@code at}, measured from now. */
+    public static Deadline at(Instant at) {
+        return new Deadline(NanoClock.toNanoTime(at, System.nanoTime()));
+    }
+
+    public long nanos() {
+        return nanos;
+    }
+
+    /** The wall-clock instant, for messages and handlers. */
+    public Instant at() {
+        return NanoClock.instant(nanos);
+    }
+
+    /** Nanoseconds left at nano-clock time {@code now}; zero or less once passed. */
+    public long nanosLeft(long now) {
+        return nanos - now;
+    }
+
     public long nanosLeft() {
-        return nanos - System.nanoTime();
+        return nanosLeft(System.nanoTime());
     }
 
     public boolean passed() {
@@ -36,6 +48,6 @@ public record Deadline(Instant at, long nanos) {
 
     @Override
     public String toString() {
-        return at.toString();
+        return at().toString();
     }
 }

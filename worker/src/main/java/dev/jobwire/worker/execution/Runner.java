@@ -28,7 +28,8 @@ public final class Runner {
     /** The watchdog interrupted the current attempt. Guarded by this. */
     private boolean fired;
 
-    Runner(Thread thread, Admission admission) {
+    /** A runner for {@code thread}, the thread that will run records (tests and benchmarks play task threads with it). */
+    public Runner(Thread thread, Admission admission) {
         this.thread = thread;
         this.admission = admission;
     }
@@ -50,7 +51,7 @@ public final class Runner {
     }
 
     /** The owning thread starts on {@code item}; an interrupt meant for its previous one is cleared. */
-    synchronized void begin(WorkItem item) {
+    public synchronized void begin(WorkItem item) {
         current = item;
         Thread.interrupted();
     }

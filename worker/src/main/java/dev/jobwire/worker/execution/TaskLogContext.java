@@ -5,7 +5,8 @@ import org.slf4j.MDC;
 
 /**
  * The task a log line is about, in the MDC of the thread running it: {@code task.id},
- * {@code task.type}, {@code task.at} ({@code topic-partition@offset}) and {@code task.attempt}.
+ * {@code task.type}, {@code task.at} ({@code topic-partition@offset}) and, from the second
+ * attempt on, {@code task.attempt} (absent means the first).
  * The values are the task's own and may hold anything: the text log pattern escapes them
  * (config/logback.xml), JSON logs quote them.
  *

@@ -1,10 +1,8 @@
 package dev.jobwire.worker.execution;
 
 import dev.jobwire.wire.DeadLetterReason;
-import dev.jobwire.wire.HeaderValues;
 import dev.jobwire.wire.MalformedTaskException;
 import dev.jobwire.wire.RetryRound;
-import dev.jobwire.wire.TaskHeaders;
 import dev.jobwire.wire.TaskMetadata;
 import dev.jobwire.worker.admission.Admission;
 import dev.jobwire.worker.admission.WorkItem;
@@ -14,14 +12,11 @@ import dev.jobwire.worker.handler.Task;
 import dev.jobwire.worker.handler.TaskHandler;
 import dev.jobwire.worker.metrics.WorkerMetrics;
 import dev.jobwire.worker.source.Settlement;
-import java.nio.charset.StandardCharsets;
+import dev.jobwire.worker.time.NanoClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,23 +105,22 @@ public final class TaskRunner implements TaskBody {
             finisher.poisonPill(item, DeadLetterReason.UNDECODABLE, e);
             return;
         }
+        // The one clock read of the task's start; everything else is worked out from it.
+        long startedNanos = System.nanoTime();
         Instant due = later(metadata.notBefore(), round == null ? null : round.notBefore());
-        if (due != null && !startWhenDue(item, metadata, due)) {
+        if (due != null && !startWhenDue(item, metadata, NanoClock.toNanoTime(due, startedNanos) - startedNanos)) {
             return;
         }
 
         TypePolicies typePolicies = policies.forType(metadata.type());
-        Instant firstStarted = round == null ? Instant.now() : round.firstStartedAt();
-        long startedNanos = System.nanoTime();
-        Deadline deadline = Deadline.at(deadlineOf(metadata, typePolicies, firstStarted));
-        Task task = new Task(metadata, keyText(record.key()), record.value(), otherHeaders(record), record.topic(),
-                record.partition(), record.offset());
+        Deadline deadline = deadlineOf(metadata, typePolicies, round, startedNanos);
         if (round == null) {
             metrics.started(metadata.type());
         }
         RetryPlan plan = round == null ? RetryPlan.FIRST_ROUND : new RetryPlan(round.attempts(), round.failures());
-        Outcome outcome = new AttemptLoop(task, handler, typePolicies, deadline, item, runner, cpuPool, plan, handOff).run();
-        finisher.finish(item, metadata, round, firstStarted, startedNanos, outcome);
+        Outcome outcome = new AttemptLoop(Task.of(metadata, record), handler, typePolicies, deadline, item, runner, cpuPool,
+                plan, handOff).run(startedNanos);
+        finisher.finish(item, metadata, round, startedNanos, outcome);
     }
 
     /**
@@ -135,13 +129,13 @@ public final class TaskRunner implements TaskBody {
      *
      * @return true when it is due now (its lateness recorded)
      */
-    private boolean startWhenDue(WorkItem item, TaskMetadata metadata, Instant due) {
-        long waitNanos = nanosUntil(due);
+    private boolean startWhenDue(WorkItem item, TaskMetadata metadata, long waitNanos) {
         if (waitNanos <= 0) {
             metrics.lateness(metadata.type(), -waitNanos);
             return true;
         }
         if (waitNanos >= holdLimit.toNanos() && finisher.canDefer(item)) {
+            Instant due = NanoClock.instant(System.nanoTime() + waitNanos);
             log.debug("not due before {}: waiting in the delay topic", due);
             finisher.defer(item, due);
         } else {
@@ -150,42 +144,20 @@ public final class TaskRunner implements TaskBody {
         return false;
     }
 
-    private static Instant deadlineOf(TaskMetadata metadata, TypePolicies policies, Instant firstStarted) {
-        Instant limit;
-        try {
-            limit = firstStarted.plus(policies.config().maxTaskDuration());
-        } catch (ArithmeticException | java.time.DateTimeException e) {
-            limit = Instant.MAX;
+    /**
+     * The sooner of the task's own deadline and its time limit, counted from its first attempt
+     * (of any round).
+     */
+    private static Deadline deadlineOf(TaskMetadata metadata, TypePolicies policies, RetryRound round, long startedNanos) {
+        long firstStarted = round == null ? startedNanos : NanoClock.toNanoTime(round.firstStartedAt(), startedNanos);
+        long limit = firstStarted + TypePolicies.saturatedNanos(policies.config().maxTaskDuration());
+        if (metadata.deadline() != null) {
+            limit = Math.min(limit, NanoClock.toNanoTime(metadata.deadline(), startedNanos));
         }
-        return metadata.deadline() != null && metadata.deadline().isBefore(limit) ? metadata.deadline() : limit;
+        return Deadline.atNanos(limit);
     }
 
     private static Instant later(Instant a, Instant b) {
         return a == null ? b : b == null || a.isAfter(b) ? a : b;
-    }
-
-    private static long nanosUntil(Instant instant) {
-        try {
-            return Duration.between(Instant.now(), instant).toNanos();
-        } catch (ArithmeticException e) {
-            return instant.isAfter(Instant.now()) ? Long.MAX_VALUE : Long.MIN_VALUE + 1;
-        }
-    }
-
-    private static String keyText(byte[] key) {
-        return key == null ? null : new String(key, StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, String> otherHeaders(ConsumerRecord<byte[], byte[]> record) {
-        Map<String, String> headers = null; // most tasks have none: no map for them
-        for (Header header : record.headers()) {
-            if (!header.key().startsWith(TaskHeaders.RESERVED_PREFIX) && header.value() != null) {
-                if (headers == null) {
-                    headers = new HashMap<>();
-                }
-                headers.put(header.key(), HeaderValues.string(header));
-            }
-        }
-        return headers == null ? Map.of() : headers;
     }
 }

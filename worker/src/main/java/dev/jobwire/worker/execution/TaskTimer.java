@@ -1,6 +1,7 @@
 package dev.jobwire.worker.execution;
 
 import dev.jobwire.worker.admission.Admission;
+import dev.jobwire.worker.time.NanoClock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -45,6 +46,7 @@ public final class TaskTimer implements AutoCloseable {
                     runner.interruptIfOverdue(now);
                 }
                 admission.releaseDue(now);
+                NanoClock.resync();
             } catch (RuntimeException e) {
                 log.error("task timer tick failed; retrying at the next tick", e);
             }

@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -40,6 +43,14 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
     private volatile MeterRegistry registry;
 
     private record GaugeSpec(String name, String description, String baseUnit, Supplier<Number> value, String[] tags) {
+    }
+
+    /**
+     * The registry the worker service publishes to: Prometheus, on a {@link CoarseClock} (Micrometer
+     * reads its clock on every timer record; the recorded values do not come from it).
+     */
+    public static PrometheusMeterRegistry prometheusRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), CoarseClock.INSTANCE);
     }
 
     /** Adds a gauge read from {@code value} at scrape time; {@code tags} as name, value pairs. */

@@ -127,7 +127,7 @@ class AttemptLoopTest {
         Outcome outcome = harness.submit(new Lane("lane"), runner -> {
             Outcome result = new AttemptLoop(LoopHarness.task(), (task, context) -> { }, TypePolicies.of(policy),
                     Deadline.at(Instant.now().plusSeconds(30)), runner.current(), runner, harness.cpu, RetryPlan.FIRST_ROUND,
-                    HandOff.NEVER).run();
+                    HandOff.NEVER).run(System.nanoTime());
             try {
                 Thread.sleep(300); // well past the attempt's timeout
             } catch (InterruptedException e) {
@@ -228,7 +228,7 @@ class AttemptLoopTest {
                 await(slotTaken);
                 return new AttemptLoop(LoopHarness.task(), (task, context) -> called.set(true), TypePolicies.of(fast),
                         Deadline.at(Instant.now().plusMillis(200)), runner.current(), runner, oneSlot.cpu,
-                        RetryPlan.FIRST_ROUND, HandOff.NEVER).run();
+                        RetryPlan.FIRST_ROUND, HandOff.NEVER).run(System.nanoTime());
             });
             oneSlot.submit(new Lane("b"), runner -> {
                 slotTaken.countDown();
@@ -314,7 +314,7 @@ class AttemptLoopTest {
         for (int i = 0; i < 6; i++) {
             outcomes.add(harness.submit(new Lane("lane-" + i), runner -> new AttemptLoop(LoopHarness.task(), slow, shared,
                     Deadline.at(Instant.now().plusSeconds(30)), runner.current(), runner, harness.cpu, RetryPlan.FIRST_ROUND,
-                    HandOff.NEVER).run()));
+                    HandOff.NEVER).run(System.nanoTime())));
         }
         assertThat(outcomes).allSatisfy(o -> assertThat(o.join()).isEqualTo(new Outcome.Succeeded(1)));
         assertThat(peak.get()).isEqualTo(2);
@@ -414,7 +414,7 @@ class AttemptLoopTest {
                 held.countDown();
                 release.await();
             }, shared, Deadline.at(Instant.now().plusSeconds(30)), runner.current(), runner, harness.cpu,
-                    RetryPlan.FIRST_ROUND, HandOff.NEVER).run());
+                    RetryPlan.FIRST_ROUND, HandOff.NEVER).run(System.nanoTime()));
             held.await();
         }
 

@@ -63,7 +63,7 @@ final class LoopHarness implements AutoCloseable {
 
     Outcome run(TaskHandler handler, TypePolicies policies, Instant deadline, Lane lane, RetryPlan plan, HandOff handOff) {
         return submit(lane, runner -> new AttemptLoop(task(), handler, policies, Deadline.at(deadline), runner.current(),
-                runner, cpu, plan, handOff).run()).join();
+                runner, cpu, plan, handOff).run(System.nanoTime())).join();
     }
 
     Outcome run(TaskHandler handler, TypePolicies policies, Instant deadline) {

@@ -21,13 +21,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>Not thread-safe: the poll thread owns it. Task threads only settle items, which touches the
  * {@link Batch} they belong to.
  */
-final class PartitionProgress {
+public final class PartitionProgress {
     private final Lane lane;
     private final ArrayDeque<Batch> batches = new ArrayDeque<>();
     private long next = -1;
     private long committed = -1;
 
-    PartitionProgress(Lane lane) {
+    public PartitionProgress(Lane lane) {
         this.lane = lane;
     }
 
@@ -36,7 +36,7 @@ final class PartitionProgress {
     }
 
     /** Wraps a poll's records of this partition (in offset order) as items of one batch. */
-    List<WorkItem> receive(List<ConsumerRecord<byte[], byte[]>> records, OrderingMode ordering) {
+    public List<WorkItem> receive(List<ConsumerRecord<byte[], byte[]>> records, OrderingMode ordering) {
         Batch batch = new Batch(System.nanoTime(), records.size());
         WorkItem[] items = new WorkItem[records.size()];
         for (int i = 0; i < items.length; i++) {
@@ -50,7 +50,7 @@ final class PartitionProgress {
     }
 
     /** The offset a commit may name (the next record to read after a restart), if any was received. */
-    OptionalLong committable() {
+    public OptionalLong committable() {
         if (next < 0) {
             return OptionalLong.empty();
         }
