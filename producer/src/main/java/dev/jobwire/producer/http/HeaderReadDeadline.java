@@ -41,6 +41,7 @@ final class HeaderReadDeadline extends AbstractLifeCycle implements Runnable {
     private final Server server;
     private final long timeoutNanos;
     private final long periodNanos;
+    private final Problem problem;
     private final byte[] answer;
     private final Set<EndPoint> closing = ConcurrentHashMap.newKeySet();
     private volatile Scheduler.Task next;
@@ -49,9 +50,9 @@ final class HeaderReadDeadline extends AbstractLifeCycle implements Runnable {
         this.server = server;
         this.timeoutNanos = timeout.toNanos();
         this.periodNanos = Math.min(Duration.ofSeconds(1).toNanos(), timeoutNanos / 4);
-        this.answer = rawResponse(Problem.of(408, "request-timeout", "Request Timeout", "the request headers did not "
-                + "arrive in full within " + Durations.format(timeout)
-                + " (JOBWIRE_HTTP_READ_TIMEOUT)"));
+        this.problem = Problem.of(408, "request-timeout", "Request Timeout", "the request headers did not "
+                + "arrive in full within " + Durations.format(timeout) + " (JOBWIRE_HTTP_READ_TIMEOUT)");
+        this.answer = rawResponse(problem);
     }
 
     @Override
@@ -101,8 +102,7 @@ final class HeaderReadDeadline extends AbstractLifeCycle implements Runnable {
         if (!closing.add(endPoint)) {
             return;
         }
-        log.info("connection from {}: 408 request-timeout: the request headers did not arrive in full in time",
-                endPoint.getRemoteSocketAddress());
+        log.info("connection from {}: {}", endPoint.getRemoteSocketAddress(), problem.summary());
         Runnable close = () -> {
             endPoint.close();
             closing.remove(endPoint);
