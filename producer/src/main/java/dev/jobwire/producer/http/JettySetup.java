@@ -16,7 +16,7 @@ import org.eclipse.jetty.server.handler.EagerContentHandler;
  *       body; both end in 408 and a closed connection;</li>
  *   <li>task bodies of authorized POSTs are read by Jetty's {@link EagerContentHandler} before a
  *       route runs, without holding a thread while the bytes trickle in; a request that is refused
- *       at once (no token) is not read at all;</li>
+ *       at once (no token, or a declared length over the limit) is not read at all;</li>
  *   <li>Jetty's own refusals (431, 414, 400) as problem+json ({@link ProblemErrorHandler}).</li>
  * </ul>
  */
@@ -43,7 +43,10 @@ final class JettySetup {
                             -1, false));
             eager.includeMethod("POST");
             eager.includePath("/tasks", "/tasks/batch");
-            eager.include(request -> auth.permits(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
+            // One predicate: several would be alternatives. A refused request (no token) or a body
+            // declared over the limit is answered without its body being read.
+            eager.include(request -> request.getLength() <= config.maxBodyBytes()
+                    && auth.permits(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
             server.setHandler(new ReadDeadlineHandler(eager, config.readTimeout()));
             server.addBean(new HeaderReadDeadline(server, config.readTimeout()));
         });
