@@ -56,17 +56,19 @@ public interface TaskPublisher extends AutoCloseable {
     CompletableFuture<PublishReceipt> publish(TaskRequest request);
 
     /**
-     * Publishes tasks in list order, after checking all of them: when one is invalid, none is sent.
+     * Publishes tasks in list order, after checking all of them (deadlines, and each record's size
+     * against the producer's {@code max.request.size}): when one is invalid, none is sent.
      *
      * @return one future per request, in the same order
+     * @throws TaskTooLargeException    when records are over the producer's size limit, saying which
      * @throws IllegalArgumentException naming the position of the first invalid request
      */
     List<CompletableFuture<PublishReceipt>> publishEach(List<TaskRequest> requests);
 
     /**
-     * Like {@link #publishEach} with one future for the whole batch. Not atomic: when some tasks
-     * fail, the others may be published; the future then fails with a {@link BatchPublishException}
-     * saying which.
+     * Like {@link #publishEach} (same checks, same exceptions) with one future for the whole batch.
+     * Not atomic once sent: when the broker fails some tasks, the others may be published; the
+     * future then fails with a {@link BatchPublishException} saying which.
      *
      * @return completes with the receipts in request order
      */

@@ -1,5 +1,6 @@
 package dev.jobwire.producer;
 
+import dev.jobwire.logging.ControlChars;
 import dev.jobwire.wire.HeaderValues;
 import dev.jobwire.wire.TaskHeaders;
 import dev.jobwire.wire.TaskMetadata;
@@ -27,7 +28,8 @@ import java.util.regex.Pattern;
  * @param payload     the record value, opaque bytes (copied)
  * @param key         record key (UTF-8); tasks with one key stay in order; null for none
  * @param headers     extra headers (UTF-8 values), kept in order; names starting with
- *                    {@code jobwire.} (any case) and {@code traceparent} are reserved
+ *                    {@code jobwire.} (any case) and {@code traceparent} are reserved, and names
+ *                    must not hold control characters (CR, LF, NUL…) or bidirectional controls
  * @param deadline    the task must not start after this instant; null for none
  * @param contentType MIME type of the payload
  * @param traceparent W3C trace context ({@code 00-<32 hex>-<16 hex>-<2 hex>}); null for none
@@ -88,7 +90,14 @@ public record TaskRequest(String type, byte[] payload, String key, Map<String, S
             return "header names must not be empty";
         }
         if (name.length() > MAX_HEADER_NAME_LENGTH) {
-            return "header name '" + HeaderValues.abbreviate(name, 64) + "' is longer than " + MAX_HEADER_NAME_LENGTH;
+            return "header name '" + ControlChars.escape(HeaderValues.abbreviate(name, 64)) + "' is longer than "
+                    + MAX_HEADER_NAME_LENGTH;
+        }
+        int unsafe = ControlChars.firstUnsafe(name);
+        if (unsafe >= 0) {
+            return "header name '" + ControlChars.escape(HeaderValues.abbreviate(name, 64)) + "' holds "
+                    + String.format("U+%04X", (int) name.charAt(unsafe)) + " at position " + unsafe
+                    + ": header names must not hold control characters (CR, LF, NUL...) or bidirectional controls";
         }
         if (name.toLowerCase(Locale.ROOT).startsWith(TaskHeaders.RESERVED_PREFIX)) {
             return "header '" + HeaderValues.abbreviate(name, 64) + "' is reserved: names starting with '"

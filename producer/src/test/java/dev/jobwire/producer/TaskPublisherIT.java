@@ -164,6 +164,25 @@ class TaskPublisherIT {
     }
 
     @Test
+    void aBatchWithATaskOverTheProducersLimitSendsNothing(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-batch-large", 1);
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).kafkaProperty("max.request.size", "10000").build())) {
+            List<TaskRequest> batch = List.of(TaskRequest.builder("small").build(),
+                    TaskRequest.builder("big").payload(new byte[20_000]).build(), TaskRequest.builder("small").build(),
+                    TaskRequest.builder("big").payload(new byte[30_000]).build());
+            assertThatThrownBy(() -> publisher.publishAll(batch)).isInstanceOfSatisfying(TaskTooLargeException.class, e -> {
+                assertThat(e.problems()).containsOnlyKeys(1, 3);
+                assertThat(e.limit()).isEqualTo(10_000);
+                assertThat(e).hasMessageStartingWith("task 1: the record would be ")
+                        .hasMessageContaining("(payload 20000 bytes), over the producer's limit of 10000 bytes (max.request.size)")
+                        .hasMessageEndingWith("(and 1 more tasks too large)");
+            });
+        }
+        assertThat(kafka.read(topic, 1, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    @Test
     void brokerSideSizeLimitIsReportedToo(TestKafka kafka) {
         String topic = "lib-broker-limit-" + System.nanoTime();
         kafka.createTopic(topic, 1, Map.of("max.message.bytes", "2000"));

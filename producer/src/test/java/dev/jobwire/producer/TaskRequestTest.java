@@ -41,6 +41,19 @@ class TaskRequestTest {
     }
 
     @Test
+    void headerNamesWithControlOrBidiCharactersAreRejected() {
+        assertThatThrownBy(() -> TaskRequest.builder("t").header("x\r\nX-Forged: 1", "v").build())
+                .hasMessage("header name 'x\\r\\nX-Forged: 1' holds U+000D at position 1: header names must not hold "
+                        + "control characters (CR, LF, NUL...) or bidirectional controls");
+        for (String name : new String[] {"a\nb", "nul\u0000", "tab\t", "del\u007f", "c1\u0085", "rlo\u202eexe.txt",
+                "isolate\u2066x", "mark\u200f"}) {
+            assertThatThrownBy(() -> TaskRequest.builder("t").header(name, "v").build()).as(name)
+                    .hasMessageContaining("must not hold control characters");
+        }
+        assertThat(TaskRequest.builder("t").header("Tenant-Name_ü.1", "v").build().headers()).containsKey("Tenant-Name_ü.1");
+    }
+
+    @Test
     void contentTypeTraceparentAndTopicAreChecked() {
         assertThatThrownBy(() -> TaskRequest.builder("t").contentType("json").build())
                 .hasMessage("content type 'json' is not a MIME type like application/json");

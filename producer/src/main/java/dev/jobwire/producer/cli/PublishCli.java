@@ -1,6 +1,7 @@
 package dev.jobwire.producer.cli;
 
 import dev.jobwire.config.Settings;
+import dev.jobwire.logging.ControlChars;
 import dev.jobwire.producer.PublishException;
 import dev.jobwire.producer.PublishReceipt;
 import dev.jobwire.producer.PublisherConfig;
@@ -115,7 +116,8 @@ public final class PublishCli implements Callable<Integer> {
     private Double rate;
 
     @Option(names = {"-X", "--kafka-property"}, paramLabel = "NAME=VALUE",
-            description = "Kafka producer property, repeatable, e.g. security.protocol=SSL or linger.ms=20.")
+            description = "Kafka producer property, repeatable, e.g. security.protocol=SSL or linger.ms=20. "
+                    + "Names Kafka's producer does not know are refused.")
     private Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = "--delivery-timeout", paramLabel = "DURATION", defaultValue = "30s",
@@ -241,12 +243,7 @@ public final class PublishCli implements Callable<Integer> {
         }
         byte[] payload = readPayload();
         if (Json.isJsonMediaType(contentType)) {
-            try {
-                Json.MAPPER.readTree(payload);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("the payload is not valid JSON (" + firstLine(e.getMessage())
-                        + "); pass --content-type for other formats, e.g. text/plain");
-            }
+            requireJson(payload);
         }
         return TaskRequest.builder(type)
                 .payload(payload)
@@ -259,7 +256,26 @@ public final class PublishCli implements Callable<Integer> {
                 .build();
     }
 
+    /** JSON content types have no empty form: an empty payload (a forgotten pipe, an empty file) is a mistake. */
+    private void requireJson(byte[] payload) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(payload);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the payload is not valid JSON (" + firstLine(e.getMessage())
+                    + "); pass --content-type for other formats, e.g. text/plain");
+        }
+        if (root == null || root.isMissingNode()) {
+            String source = payloadSource.text != null ? "--payload"
+                    : payloadSource.file.equals("-") ? "standard input" : "file '" + payloadSource.file + "'";
+            throw new IllegalArgumentException("the payload from " + source + " is empty, which is not JSON (content type "
+                    + contentType + "); for an empty payload pass a content type that allows one, e.g. "
+                    + "--content-type application/octet-stream");
+        }
+    }
+
     private PublisherConfig buildConfig() {
+        KafkaPropertyNames.requireKnown(kafkaProperties.keySet());
         Map<String, String> properties = new LinkedHashMap<>();
         new Settings(env).kafkaClientProperties().forEach((k, v) -> properties.put(k.toString(), v.toString()));
         properties.putAll(kafkaProperties);
@@ -316,8 +332,9 @@ public final class PublishCli implements Callable<Integer> {
         return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
+    /** One line, whatever the message quotes (a type or header name with a line break in it). */
     private static int fail(PrintWriter err, String message, int exitCode) {
-        err.println("jobwire-publish: " + message);
+        err.println("jobwire-publish: " + ControlChars.escape(message));
         err.flush();
         return exitCode;
     }

@@ -91,11 +91,12 @@ public final class ProducerServer implements AutoCloseable {
 
         Readiness readiness = new Readiness(admin, config.topic(), config.bootstrapServers(), READY_TIMEOUT, READY_CACHE,
                 System::nanoTime);
+        BearerAuth auth = new BearerAuth(config.authToken());
         TaskEndpoint tasks = new TaskEndpoint(publisher, new TaskJsonParser(config.allowedTopics(), config.maxBatchSize()),
-                new BearerAuth(config.authToken()), new ProducerMetrics(registry), config.maxBodyBytes(),
-                config.publishTimeout());
+                auth, new ProducerMetrics(registry), config.maxBodyBytes(), config.publishTimeout(), config.readTimeout());
 
         Javalin app = Javalin.create(javalin -> {
+            JettySetup.apply(javalin, config, auth);
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
             javalin.http.prefer405over404 = true;
@@ -119,7 +120,7 @@ public final class ProducerServer implements AutoCloseable {
         });
         ProducerServer server = new ProducerServer(config, app, publisher, admin, registry, binders);
         try {
-            app.start(config.host(), config.port());
+            app.start(); // on the connector JettySetup added
             server.port = app.port();
         } catch (RuntimeException e) {
             server.close();

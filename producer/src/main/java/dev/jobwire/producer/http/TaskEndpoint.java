@@ -2,13 +2,10 @@ package dev.jobwire.producer.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jobwire.producer.PublishException;
-import dev.jobwire.producer.PublishFailure;
 import dev.jobwire.producer.PublishReceipt;
 import dev.jobwire.producer.TaskPublisher;
 import dev.jobwire.producer.TaskRequest;
+import dev.jobwire.producer.TaskTooLargeException;
 import dev.jobwire.producer.internal.Durations;
 import dev.jobwire.producer.internal.Json;
 import io.javalin.http.Context;
@@ -25,18 +22,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /tasks} and {@code POST /tasks/batch}. Checks run in this order, and nothing reaches
- * Kafka unless all pass: bearer token (401), JSON content type (415), body size (413, before
- * reading more than the limit), JSON syntax (400 malformed-json), every field of every task (400
- * invalid-request with JSON Pointers). Then the tasks are published and the request waits up to the
- * publish timeout (plus a second, so that the Kafka client's own, more precise, failure usually
- * arrives first): 202 with receipts, 413 when the broker refuses a record as too large, otherwise
- * 503 with {@code Retry-After}.
+ * Kafka unless all pass: bearer token (401), JSON content type (415), the body arriving within the
+ * read timeout (408, connection closed), body size (413, before reading more than the limit), JSON
+ * syntax (400 malformed-json), every field of every task (400 invalid-request with JSON Pointers),
+ * every record's size against the producer's limit (413 record-too-large). Then the tasks are
+ * published and the request waits up to the publish timeout (plus a second, so that the Kafka
+ * client's own, more precise, failure usually arrives first); {@link PublishAnswer} says what it
+ * answers then.
  *
  * <p>Thread-safe; responses are written on the publisher's callback threads.
  */
 final class TaskEndpoint {
     private static final Logger log = LoggerFactory.getLogger(TaskEndpoint.class);
-    static final String RETRY_AFTER_SECONDS = "5";
 
     private final TaskPublisher publisher;
     private final TaskJsonParser parser;
@@ -44,15 +41,17 @@ final class TaskEndpoint {
     private final ProducerMetrics metrics;
     private final int maxBodyBytes;
     private final Duration publishTimeout;
+    private final Duration readTimeout;
 
     TaskEndpoint(TaskPublisher publisher, TaskJsonParser parser, BearerAuth auth, ProducerMetrics metrics,
-            int maxBodyBytes, Duration publishTimeout) {
+            int maxBodyBytes, Duration publishTimeout, Duration readTimeout) {
         this.publisher = publisher;
         this.parser = parser;
         this.auth = auth;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
         this.publishTimeout = publishTimeout;
+        this.readTimeout = readTimeout;
     }
 
     void publishOne(Context ctx) throws IOException {
@@ -78,7 +77,19 @@ final class TaskEndpoint {
                             + (contentType == null ? "no content type" : "'" + contentType + "'")), List.of(), 0);
             return;
         }
-        byte[] body = readBody(ctx);
+        byte[] body;
+        try {
+            body = readBody(ctx);
+        } catch (IOException e) {
+            if (!timedOut(e)) {
+                throw e; // the client went away: nobody to answer
+            }
+            ctx.header("Connection", "close");
+            reject(ctx, "request_timeout", Problem.of(408, "request-timeout", "Request Timeout",
+                    "the request did not arrive in full within " + Durations.format(readTimeout)
+                            + " (JOBWIRE_HTTP_READ_TIMEOUT)"), List.of(), 0);
+            return;
+        }
         if (body == null) {
             reject(ctx, "too_large", Problem.of(413, "payload-too-large", "Content Too Large",
                     "the request body is larger than " + maxBodyBytes + " bytes (JOBWIRE_MAX_BODY_BYTES)"), List.of(), 0);
@@ -114,6 +125,13 @@ final class TaskEndpoint {
         List<CompletableFuture<PublishReceipt>> futures;
         try {
             futures = publisher.publishEach(requests);
+        } catch (TaskTooLargeException e) {
+            List<FieldError> errors = e.problems().entrySet().stream()
+                    .map(p -> new FieldError(batch ? "/" + p.getKey() : "", p.getValue())).toList();
+            reject(ctx, "record_too_large", Problem.of(413, "record-too-large", "Record Too Large",
+                    (errors.size() == 1 ? errors.getFirst().detail() : errors.size() + " tasks are too large; see errors")
+                            + "; nothing was published").withErrors(errors), parsed.types(), 0);
+            return;
         } catch (IllegalArgumentException e) { // e.g. a deadline that passed since parsing
             reject(ctx, "invalid_request", Problem.of(400, "invalid-request", "Invalid Request", e.getMessage()),
                     parsed.types(), 0);
@@ -128,88 +146,21 @@ final class TaskEndpoint {
 
     private void respond(Context ctx, boolean batch, List<TaskRequest> requests,
             List<CompletableFuture<PublishReceipt>> futures, Duration latency) {
-        List<PublishReceipt> receipts = new ArrayList<>();
-        List<Integer> notPublished = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
-        boolean allTooLarge = true;
+        List<TaskOutcome> outcomes = new ArrayList<>(futures.size());
         for (int i = 0; i < futures.size(); i++) {
-            CompletableFuture<PublishReceipt> future = futures.get(i);
-            String type = requests.get(i).type();
-            if (future.isDone() && !future.isCompletedExceptionally()) {
-                receipts.add(future.resultNow());
-                metrics.published(type, latency);
-                continue;
-            }
-            receipts.add(null);
-            notPublished.add(i);
-            String reason;
-            if (future.isDone()) {
-                PublishException failure = (PublishException) future.exceptionNow();
-                allTooLarge &= failure.failure() == PublishFailure.RECORD_TOO_LARGE;
-                reason = failure.getMessage();
-                metrics.failed(type, failure.failure().name().toLowerCase(java.util.Locale.ROOT), latency);
+            TaskOutcome outcome = TaskOutcome.of(futures.get(i), publishTimeout);
+            if (outcome.isPublished()) {
+                metrics.published(requests.get(i).type(), latency);
             } else {
-                allTooLarge = false;
-                reason = "the broker did not acknowledge the task within " + Durations.format(publishTimeout)
-                        + " (JOBWIRE_PUBLISH_TIMEOUT); it may still be published";
-                metrics.failed(type, "timeout", latency);
+                metrics.failed(requests.get(i).type(), outcome.metric(), latency);
             }
-            reasons.add(reason);
+            outcomes.add(outcome);
         }
-
-        if (notPublished.isEmpty()) {
-            JsonNode body = batch ? receiptsBody(receipts) : Json.receipt(receipts.getFirst());
-            ctx.status(202).contentType("application/json").result(body.toString());
-            return;
+        PublishAnswer answer = PublishAnswer.of(batch, outcomes);
+        if (answer.status() != 202) {
+            log.warn("{} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(), answer.summary());
         }
-        Problem problem = failureProblem(futures.get(notPublished.getFirst()), allTooLarge,
-                batch ? notPublished.size() + " of " + futures.size() + " tasks were not published; first, task "
-                        + notPublished.getFirst() + ": " + reasons.getFirst() : reasons.getFirst());
-        if (batch) {
-            problem = problem.withExtra(tasksMember(receipts, notPublished, reasons));
-        }
-        if (problem.status() == 503) {
-            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-        }
-        log.warn("{} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(), problem.summary());
-        problem.writeTo(ctx);
-    }
-
-    private static Problem failureProblem(CompletableFuture<PublishReceipt> firstFailed, boolean allTooLarge, String detail) {
-        if (allTooLarge) {
-            return Problem.of(413, "record-too-large", "Record Too Large", detail);
-        }
-        if (!firstFailed.isDone()) {
-            return Problem.of(503, "publish-timeout", "Publish Timed Out", detail);
-        }
-        PublishFailure failure = ((PublishException) firstFailed.exceptionNow()).failure();
-        return switch (failure) {
-            case TOPIC_NOT_FOUND -> Problem.of(503, "topic-not-found", "Topic Not Found", detail);
-            case BROKER_UNAVAILABLE -> Problem.of(503, "broker-unavailable", "Broker Unavailable", detail);
-            default -> Problem.of(503, "publish-failed", "Publish Failed", detail);
-        };
-    }
-
-    private static ObjectNode receiptsBody(List<PublishReceipt> receipts) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode array = body.putArray("receipts");
-        receipts.forEach(r -> array.add(Json.receipt(r)));
-        return body;
-    }
-
-    private static ObjectNode tasksMember(List<PublishReceipt> receipts, List<Integer> notPublished, List<String> reasons) {
-        ObjectNode extra = Json.MAPPER.createObjectNode();
-        ArrayNode tasks = extra.putArray("tasks");
-        for (int i = 0; i < receipts.size(); i++) {
-            ObjectNode task = tasks.addObject().put("index", i);
-            int failedAt = notPublished.indexOf(i);
-            if (failedAt < 0) {
-                task.put("status", "published").set("receipt", Json.receipt(receipts.get(i)));
-            } else {
-                task.put("status", "failed").put("detail", reasons.get(failedAt));
-            }
-        }
-        return extra;
+        answer.writeTo(ctx);
     }
 
     private void reject(Context ctx, String reason, Problem problem, List<String> types, int tasksWithoutType) {
@@ -232,6 +183,16 @@ final class TaskEndpoint {
             byte[] body = in.readNBytes(maxBodyBytes + 1);
             return body.length > maxBodyBytes ? null : body;
         }
+    }
+
+    /** Whether reading failed because the read deadline or the idle timeout passed. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String syntaxProblem(JsonProcessingException e) {

@@ -7,6 +7,7 @@ import dev.jobwire.producer.PublishReceipt;
 import dev.jobwire.producer.PublisherConfig;
 import dev.jobwire.producer.TaskPublisher;
 import dev.jobwire.producer.TaskRequest;
+import dev.jobwire.producer.TaskTooLargeException;
 import dev.jobwire.wire.HeaderValues;
 import dev.jobwire.wire.TaskMetadata;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,7 @@ public final class KafkaTaskPublisher implements TaskPublisher {
     private final PublisherConfig config;
     private final Producer<byte[], byte[]> producer;
     private final FailureClassifier classifier;
+    private final RecordSizeLimit sizeLimit;
     private final ExecutorService sendThreads;
     private final ExecutorService callbackThreads;
     private final Map<String, TopicSender> senders = new ConcurrentHashMap<>();
@@ -72,12 +74,13 @@ public final class KafkaTaskPublisher implements TaskPublisher {
     /** @throws IllegalArgumentException when the Kafka client rejects the configuration */
     public KafkaTaskPublisher(PublisherConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        Map<String, Object> properties = ProducerProperties.of(config);
         try {
-            this.producer = new KafkaProducer<>(ProducerProperties.of(config), new ByteArraySerializer(),
-                    new ByteArraySerializer());
+            this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
             throw new IllegalArgumentException("invalid Kafka producer configuration: " + rootMessage(e), e);
         }
+        this.sizeLimit = RecordSizeLimit.of(properties);
         this.classifier = new FailureClassifier(config.bootstrapServers(), config.deliveryTimeout());
         int instance = INSTANCES.incrementAndGet();
         this.sendThreads = Executors.newCachedThreadPool(daemonThreads("jobwire-publisher-" + instance + "-send-"));
@@ -114,9 +117,24 @@ public final class KafkaTaskPublisher implements TaskPublisher {
             }
             requireDeadlineAhead(request, now, i);
         }
-        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>(requests.size());
-        for (TaskRequest request : requests) {
-            futures.add(submit(request));
+        // Sizes are checked here, not by the Kafka client during sending, so that a batch with one
+        // oversized task publishes nothing rather than everything else.
+        List<PreparedTask> tasks = new ArrayList<>(requests.size());
+        Map<Integer, String> tooLarge = new java.util.TreeMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            PreparedTask task = prepare(requests.get(i));
+            String problem = sizeLimit.problem(task.record());
+            if (problem != null) {
+                tooLarge.put(i, problem);
+            }
+            tasks.add(task);
+        }
+        if (!tooLarge.isEmpty()) {
+            throw new TaskTooLargeException(tooLarge, sizeLimit.limit());
+        }
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>(tasks.size());
+        for (PreparedTask task : tasks) {
+            futures.add(enqueue(task));
         }
         return futures;
     }
@@ -151,22 +169,32 @@ public final class KafkaTaskPublisher implements TaskPublisher {
     }
 
     private CompletableFuture<PublishReceipt> submit(TaskRequest request) {
+        return enqueue(prepare(request));
+    }
+
+    /** The task's record, with its metadata (a new task id, created now), not yet queued. */
+    private PreparedTask prepare(TaskRequest request) {
         String topic = request.topic() != null ? request.topic() : config.defaultTopic();
         TaskMetadata metadata = TaskMetadata.create(request.type(), request.contentType(), request.deadline(),
                 request.traceparent());
-        CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
-        if (closed.get()) {
-            result.completeExceptionally(closedFailure(metadata.id(), topic));
-            return result;
-        }
         RecordHeaders headers = new RecordHeaders();
         metadata.writeTo(headers);
         request.headers().forEach((name, value) -> headers.add(name, HeaderValues.utf8(value)));
         byte[] key = request.key() == null ? null : request.key().getBytes(StandardCharsets.UTF_8);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
                 metadata.createdAt().toEpochMilli(), key, request.payload(), headers);
+        return new PreparedTask(record, metadata.id());
+    }
+
+    private CompletableFuture<PublishReceipt> enqueue(PreparedTask prepared) {
+        CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
+        String topic = prepared.record().topic();
+        if (closed.get()) {
+            result.completeExceptionally(closedFailure(prepared.taskId(), topic));
+            return result;
+        }
         senders.computeIfAbsent(topic, TopicSender::new)
-                .submit(new PendingTask(record, metadata.id(), result, System.nanoTime()));
+                .submit(new PendingTask(prepared.record(), prepared.taskId(), result, System.nanoTime()));
         return result;
     }
 
@@ -248,6 +276,10 @@ public final class KafkaTaskPublisher implements TaskPublisher {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** A task's record, built and checked but not yet queued. */
+    private record PreparedTask(ProducerRecord<byte[], byte[]> record, String taskId) {
     }
 
     private record PendingTask(ProducerRecord<byte[], byte[]> record, String taskId,

@@ -71,6 +71,15 @@ class PublishCliIT {
     }
 
     @Test
+    void anEmptyPayloadIsPublishedWhenTheContentTypeAllowsIt(TestKafka kafka) {
+        String topic = kafka.createTopic("cli-empty", 1);
+        CliRun run = CliRun.run(Map.of(), "", "-b", kafka.bootstrapServers(), "-t", topic, "--type", "tick",
+                "--payload-file", "-", "--content-type", "application/octet-stream");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(kafka.read(topic, 1, Duration.ofSeconds(20)).getFirst().value()).isEmpty();
+    }
+
+    @Test
     void countPublishesManyTasksEachWithItsOwnId(TestKafka kafka) throws Exception {
         String topic = kafka.createTopic("cli-count", 4);
         CliRun run = CliRun.run(Map.of(), "", "-b", kafka.bootstrapServers(), "-t", topic, "--type", "load.test",

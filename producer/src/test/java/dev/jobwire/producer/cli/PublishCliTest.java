@@ -59,6 +59,39 @@ class PublishCliTest {
     }
 
     @Test
+    void anEmptyJsonPayloadIsRefused() {
+        CliRun stdin = CliRun.run(java.util.Map.of(), "", "--type", "t", "--payload-file", "-");
+        assertThat(stdin.exitCode()).isEqualTo(2);
+        assertThat(stdin.err()).isEqualTo("jobwire-publish: the payload from standard input is empty, which is not JSON "
+                + "(content type application/json); for an empty payload pass a content type that allows one, e.g. "
+                + "--content-type application/octet-stream" + System.lineSeparator());
+        CliRun blank = CliRun.run(java.util.Map.of(), " \n\t", "--type", "t", "--payload-file", "-",
+                "--content-type", "application/vnd.x+json");
+        assertThat(blank.exitCode()).isEqualTo(2);
+        assertThat(blank.err()).startsWith("jobwire-publish: the payload from standard input is empty");
+        assertThat(CliRun.run("--type", "t", "--payload", "").err()).startsWith("jobwire-publish: the payload from --payload is empty");
+        assertThat(blank.out()).isEmpty();
+    }
+
+    @Test
+    void unknownKafkaPropertiesAreNamed() {
+        CliRun unknown = CliRun.run("--type", "t", "--payload", "{}", "-X", "no.such.property=1");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("jobwire-publish: unknown Kafka producer property 'no.such.property' (-X). "
+                + "Known names: https://kafka.apache.org/documentation/#producerconfigs" + System.lineSeparator());
+        CliRun typo = CliRun.run("--type", "t", "--payload", "{}", "-X", "linger.ms=5", "-X", "lingr.ms=5");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("'lingr.ms' (-X): did you mean 'linger.ms'?");
+    }
+
+    @Test
+    void errorsStayOnOneLineWhateverTheyQuote() {
+        CliRun run = CliRun.run("--type", "t", "--payload", "{}", "--header", "a\nb=1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).singleElement().asString().contains("header name 'a\\nb' holds U+000A");
+    }
+
+    @Test
     void missingPayloadFile() {
         CliRun run = CliRun.run("--type", "t", "--payload-file", "/nonexistent/x.json");
         assertThat(run.exitCode()).isEqualTo(2);

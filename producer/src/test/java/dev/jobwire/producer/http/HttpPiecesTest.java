@@ -40,7 +40,24 @@ class HttpPiecesTest {
         assertThat(config.maxBatchSize()).isEqualTo(1000);
         assertThat(config.publishTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.deliveryTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.kafkaProperties()).isEmpty();
+    }
+
+    @Test
+    void idleTimeoutOutlastsTheWaitForTheBroker() {
+        ServerConfig longPublish = ServerConfig.fromSettings(new Settings(Map.of("JOBWIRE_PUBLISH_TIMEOUT", "60s")));
+        assertThat(longPublish.idleTimeout()).isEqualTo(Duration.ofSeconds(65));
+        ServerConfig set = ServerConfig.fromSettings(new Settings(Map.of("JOBWIRE_HTTP_READ_TIMEOUT", "2s",
+                "JOBWIRE_HTTP_IDLE_TIMEOUT", "12s")));
+        assertThat(set.readTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(set.idleTimeout()).isEqualTo(Duration.ofSeconds(12));
+        assertThatThrownBy(() -> ServerConfig.fromSettings(new Settings(Map.of("JOBWIRE_HTTP_IDLE_TIMEOUT", "11s"))))
+                .hasMessage("JOBWIRE_HTTP_IDLE_TIMEOUT=PT11S must be longer than JOBWIRE_PUBLISH_TIMEOUT (PT10S) + 1s: "
+                        + "a request waits that long for the broker's answer");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(new Settings(Map.of("JOBWIRE_HTTP_READ_TIMEOUT", "10ms"))))
+                .hasMessageContaining("too short");
     }
 
     @Test
@@ -70,5 +87,27 @@ class HttpPiecesTest {
                 + "\"title\":\"Invalid Request\",\"status\":400,\"detail\":\"2 problems; see errors\",\"errors\":["
                 + "{\"pointer\":\"/0/type\",\"detail\":\"task type is required\"},{\"pointer\":\"\",\"detail\":\"x\"}]}");
         assertThat(problem.summary()).isEqualTo("400 invalid-request: 2 problems; see errors; /0/type: task type is required; (body): x");
+        assertThat(Problem.CONTENT_TYPE).isEqualTo("application/problem+json;charset=utf-8");
+        assertThat(Problem.of(400, "x", "X", "type 'café…'").toUtf8()).containsSequence(0xc3, 0xa9, 0xe2, 0x80, 0xa6);
+    }
+
+    @Test
+    void problemSummaryForTheLogIsOneLine() {
+        Problem problem = Problem.of(400, "invalid-request", "Invalid Request", "x").withErrors(List.of(
+                new FieldError("/headers/a\r\n12:00:00 INFO forged", "header name 'a\\r\\n...' holds U+000D")));
+        assertThat(problem.summary()).isEqualTo("400 invalid-request: /headers/a\\r\\n12:00:00 INFO forged: "
+                + "header name 'a\\r\\n...' holds U+000D");
+        assertThat(Problem.of(400, "x", "X", "task type 'a\u2028b'").summary()).doesNotContain("\u2028").contains("\\u2028");
+    }
+
+    @Test
+    void jettysOwnRefusalsAreProblems() {
+        Problem headers = ProblemErrorHandler.problem(431, "Request Header Fields Too Large", 8192);
+        assertThat(headers.slug()).isEqualTo("request-header-fields-too-large");
+        assertThat(headers.detail()).isEqualTo("the request line and headers are larger than 8192 bytes");
+        assertThat(ProblemErrorHandler.problem(414, null, 8192).slug()).isEqualTo("uri-too-long");
+        assertThat(ProblemErrorHandler.problem(400, "Illegal character CNTL=0x0", 8192).detail())
+                .isEqualTo("the request is not valid HTTP/1.1: Illegal character CNTL=0x0");
+        assertThat(ProblemErrorHandler.problem(505, null, 8192).slug()).isEqualTo("http-version-not-supported");
     }
 }

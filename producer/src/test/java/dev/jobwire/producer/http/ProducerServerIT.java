@@ -130,6 +130,13 @@ class ProducerServerIT {
                     "/headers/jobwire.task-id", "header 'jobwire.task-id' is reserved: names starting with 'jobwire.' are set by Jobwire");
             assertFieldError(postJson(server, "/tasks", "{\"type\": \"a\", \"payload\": 1, \"headers\": {\"a/b\": 1}}"),
                     "/headers/a~1b", "header values must be strings");
+            assertFieldError(postJson(server, "/tasks", "{\"type\": \"a\", \"payload\": 1, \"headers\": {\"x\\r\\nX-Forged: 1\": \"v\"}}"),
+                    "/headers/x\r\nX-Forged: 1", "header name 'x\\r\\nX-Forged: 1' holds U+000D at position 1: header names "
+                            + "must not hold control characters (CR, LF, NUL...) or bidirectional controls");
+            assertFieldError(postJson(server, "/tasks", "{\"type\": \"a\", \"payload\": 1, \"headers\": {\"n\\u0000\": \"v\"}}"),
+                    "/headers/n\u0000", null);
+            assertFieldError(postJson(server, "/tasks", "{\"type\": \"a\", \"payload\": 1, \"headers\": {\"exe\u202etxt\": \"v\"}}"),
+                    "/headers/exe\u202etxt", null);
             assertFieldError(postJson(server, "/tasks", "{\"type\": \"a\", \"payload\": 1, \"paylod\": 2}"),
                     "/paylod", null);
             assertFieldError(postJson(server, "/tasks", "{\"type\": \"a\", \"payload\": 1, \"contentType\": \"text/plain\"}"),
@@ -264,14 +271,57 @@ class ProducerServerIT {
     }
 
     @Test
-    void recordTheBrokerRefusesAsTooLargeIs413(TestKafka kafka) {
+    void aRecordOverTheProducersLimitIs413AndNothingIsSent(TestKafka kafka) {
         String topic = kafka.createTopic("http-record-large", 1);
         try (ProducerServer server = HttpFixture.start(kafka.bootstrapServers(), topic,
                 Map.of("JOBWIRE_KAFKA_MAX_REQUEST_SIZE", "2000"))) {
             HttpFixture.Response response = postJson(server, "/tasks",
                     "{\"type\":\"big\",\"payloadBase64\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[3000]) + "\"}");
-            assertProblem(response, 413, "record-too-large")
-                    .satisfies(p -> assertThat(p.get("detail").asText()).contains("payload 3000 bytes", "larger than 2000"));
+            assertProblem(response, 413, "record-too-large").satisfies(p -> assertThat(p.get("detail").asText())
+                    .contains("payload 3000 bytes", "over the producer's limit of 2000 bytes (max.request.size)",
+                            "nothing was published"));
+        }
+    }
+
+    /** All or nothing before sending: one oversized task and the others are not published either. */
+    @Test
+    void aBatchWithOneTaskOverTheProducersLimitPublishesNothing(TestKafka kafka) {
+        String topic = kafka.createTopic("http-batch-large", 1);
+        try (ProducerServer server = HttpFixture.start(kafka.bootstrapServers(), topic,
+                Map.of("JOBWIRE_KAFKA_MAX_REQUEST_SIZE", "2000"))) {
+            HttpFixture.Response response = postJson(server, "/tasks/batch", "[{\"type\":\"small\",\"payload\":1},"
+                    + "{\"type\":\"big\",\"payloadBase64\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[3000])
+                    + "\"},{\"type\":\"small\",\"payload\":3}]");
+            var problem = assertProblem(response, 413, "record-too-large");
+            assertThat(problem.get("errors")).singleElement().satisfies(e -> {
+                assertThat(e.get("pointer").asText()).isEqualTo("/1");
+                assertThat(e.get("detail").asText()).contains("payload 3000 bytes", "limit of 2000 bytes");
+            });
+            assertThat(kafka.read(topic, 1, Duration.ofSeconds(3))).isEmpty();
+        }
+    }
+
+    /** What only the broker can refuse (the topic's own limit) is reported per task: 207, never an error status. */
+    @Test
+    void aBatchTheBrokerPartlyRefusesIs207WithEachTasksFate(TestKafka kafka) {
+        String topic = "http-batch-207-" + java.util.UUID.randomUUID();
+        kafka.createTopic(topic, 1, Map.of("max.message.bytes", "2000"));
+        try (ProducerServer server = HttpFixture.start(kafka.bootstrapServers(), topic, Map.of())) {
+            HttpFixture.Response response = postJson(server, "/tasks/batch", "[{\"type\":\"small\",\"payload\":1},"
+                    + "{\"type\":\"big\",\"payloadBase64\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[3000])
+                    + "\"},{\"type\":\"small\",\"payload\":3}]");
+            assertThat(response.status()).as(response.body()).isEqualTo(207);
+            assertThat(response.contentType()).startsWith("application/json");
+            JsonNode body = response.json();
+            assertThat(body.get("published").asInt()).isEqualTo(2);
+            assertThat(body.get("notPublished").asInt()).isEqualTo(1);
+            JsonNode tasks = body.get("tasks");
+            assertThat(tasks).extracting(t -> t.get("status").asText()).containsExactly("published", "failed", "published");
+            assertThat(tasks.get(1).get("type").asText()).isEqualTo("urn:jobwire:problem:record-too-large");
+            List<ConsumerRecord<byte[], byte[]>> records = kafka.read(topic, 2, Duration.ofSeconds(20));
+            assertThat(records).extracting(r -> utf8(r.value())).containsExactly("1", "3");
+            assertThat(records).extracting(ConsumerRecord::offset).containsExactly(
+                    tasks.get(0).get("receipt").get("offset").asLong(), tasks.get(2).get("receipt").get("offset").asLong());
         }
     }
 
@@ -331,7 +381,7 @@ class ProducerServerIT {
 
     private static ProblemJson assertProblem(HttpFixture.Response response, int status, String slug) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(response.contentType()).isEqualTo("application/problem+json");
+        assertThat(response.contentType()).isEqualTo("application/problem+json;charset=utf-8");
         JsonNode problem = response.json();
         assertThat(problem.get("type").asText()).isEqualTo("urn:jobwire:problem:" + slug);
         assertThat(problem.get("status").asInt()).isEqualTo(status);

@@ -75,6 +75,19 @@ class TaskJsonParserTest {
     }
 
     @Test
+    void headerNamesWithControlCharactersAreFieldErrorsAtTheirPointer() throws Exception {
+        TaskJsonParser.Result result = parser.parseBatch(json("""
+                [{"type": "a", "payload": 1, "headers": {"x\\r\\nX-Forged: 1": "v", "ok": "v"}},
+                 {"type": "b", "payload": 1, "headers": {"nul\\u0000": "v", "rlo\\u202e": "v"}}]
+                """), null, NOW);
+        assertThat(result.requests()).isEmpty();
+        assertThat(result.errors()).extracting(FieldError::pointer)
+                .containsExactly("/0/headers/x\r\nX-Forged: 1", "/1/headers/nul\u0000", "/1/headers/rlo\u202e");
+        assertThat(result.errors().getFirst().detail()).isEqualTo("header name 'x\\r\\nX-Forged: 1' holds U+000D at "
+                + "position 1: header names must not hold control characters (CR, LF, NUL...) or bidirectional controls");
+    }
+
+    @Test
     void batchLimits() throws Exception {
         assertThat(parser.parseBatch(json("[1,2,3,4]"), null, NOW).errors()).singleElement()
                 .isEqualTo(new FieldError("", "the batch has 4 tasks; at most 3 are allowed"));
