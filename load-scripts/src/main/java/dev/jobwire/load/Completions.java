@@ -141,6 +141,12 @@ public final class Completions {
         return runsById.containsKey(id);
     }
 
+    /** How many times the task succeeded (0 when it has not, yet). */
+    public int runs(String id) {
+        AtomicInteger runs = runsById.get(id);
+        return runs == null ? 0 : runs.get();
+    }
+
     public int distinctTasks() {
         return runsById.size();
     }
