@@ -13,13 +13,16 @@ import java.util.function.ToIntFunction;
 
 /**
  * Accounts for every task a scenario published. A task is accounted for when it has an outcome: it
- * succeeded (its handler returned, seen by {@link Completions}) or it was dead-lettered with its
- * reason (seen by {@link DeadLetterWatch}): a task that timed out, expired or failed for good is
- * accounted for, not missing. What fails a scenario is a truly missing task (no outcome at all),
- * a task with both outcomes, a dead letter without a reason, or a task that succeeded twice where
- * the scenario forbids it. Never how long anything took: waiting ends the moment every task is
- * accounted for, and only a task still without an outcome when the (generous) timeout ends is
- * reported, as missing.
+ * was dead-lettered with its reason (seen by {@link DeadLetterWatch}), or else it succeeded (its
+ * handler returned, seen by {@link Completions}). A task that timed out, expired or failed for good
+ * is accounted for, not missing. The dead letter decides: a handler that returned just as its
+ * attempt's timeout cut it did not make the task succeed, and the worker retried or dead-lettered it.
+ *
+ * <p>What fails a scenario: a truly missing task (no outcome at all), a dead letter without a
+ * reason, and, where the scenario forbids them, extra handler runs (a handler returning more than
+ * once for a task, or returning for a task that was dead-lettered). Never how long anything took:
+ * waiting ends the moment every task is accounted for, and only a task still without an outcome
+ * when the (generous) timeout ends is reported, as missing.
  *
  * <p>With task ids ({@link #of}) every task is followed by id; {@link #ofCounts} accounts by counts
  * only, for runs too large to track each id without slowing what they measure.
@@ -27,11 +30,17 @@ import java.util.function.ToIntFunction;
  * <p>Not thread-safe: the scenario's thread uses it. The outcome sources it reads are thread-safe.
  */
 public final class Accounting {
-    /** Whether a task may succeed more than once (redelivery after a rebalance or a crash). */
+    /** Whether a task's handler may run more often than its outcome says. */
     public enum Duplicates {
-        /** A second success of a task is a problem: nothing in the scenario redelivers. */
+        /**
+         * An extra handler run is a problem: nothing in the scenario redelivers a task, and no
+         * attempt timeout is near how long a handler takes.
+         */
         FORBIDDEN,
-        /** Second successes are counted and reported (at-least-once delivery across rebalances). */
+        /**
+         * Extra handler runs are counted and reported: redelivery across rebalances (at-least-once),
+         * or a handler that returned just as its attempt's timeout cut it.
+         */
         COUNTED
     }
 
@@ -133,32 +142,28 @@ public final class Accounting {
             long succeeded = succeededCount.getAsLong();
             long dead = deadLetteredCount.getAsLong();
             Map<String, Long> reasons = dead == 0 ? Map.of() : Map.of("any reason", dead);
-            return new Tally(what, publishedCount, succeeded, reasons, 0, Math.max(0, publishedCount - succeeded - dead),
-                    Math.max(0, succeeded + dead - publishedCount), List.of());
+            return new Tally(what, publishedCount, Math.min(succeeded, publishedCount - Math.min(dead, publishedCount)),
+                    reasons, Math.max(0, publishedCount - succeeded - dead), Math.max(0, succeeded + dead - publishedCount),
+                    List.of());
         }
         long succeeded = 0;
-        long both = 0;
-        long extraSuccesses = 0;
+        long extraRuns = 0;
         Map<String, Long> reasons = new TreeMap<>();
         List<String> missing = new ArrayList<>();
         for (String id : ids) {
             int runs = successes.applyAsInt(id);
             String reason = deadLetterReason.apply(id);
-            if (runs > 0) {
-                succeeded++;
-                extraSuccesses += runs - 1;
-            }
             if (reason != null) {
                 reasons.merge(reason, 1L, Long::sum);
-                if (runs > 0) {
-                    both++;
-                }
-            }
-            if (runs == 0 && reason == null) {
+                extraRuns += runs;
+            } else if (runs > 0) {
+                succeeded++;
+                extraRuns += runs - 1;
+            } else {
                 missing.add(id);
             }
         }
-        return new Tally(what, publishedCount, succeeded, reasons, both, missing.size(), extraSuccesses,
+        return new Tally(what, publishedCount, succeeded, reasons, missing.size(), extraRuns,
                 List.copyOf(missing.subList(0, Math.min(5, missing.size()))));
     }
 
@@ -178,36 +183,33 @@ public final class Accounting {
             report.put(prefix + "dead_lettered_by_reason", t.deadLetteredByReason());
         }
         report.put(prefix + "missing", t.missing());
-        if (ids != null) {
-            report.put(prefix + "duplicates", t.duplicates());
-        }
+        report.put(prefix + "extra_handler_runs", t.extraRuns());
         if (t.missing() > 0) {
             report.problem(t.missing() + " of " + t.published() + " " + what + " have no outcome at all (neither succeeded"
                     + " nor dead-lettered)" + (t.missingSample().isEmpty() ? "" : ", e.g. " + t.missingSample()));
         }
-        if (t.bothOutcomes() > 0) {
-            report.problem(t.bothOutcomes() + " " + what + " both succeeded and were dead-lettered");
-        }
         if (t.deadLetteredByReason().containsKey(DeadLetterWatch.NO_REASON)) {
             report.problem(t.deadLetteredByReason().get(DeadLetterWatch.NO_REASON) + " dead letters carry no reason");
         }
-        if (duplicates == Duplicates.FORBIDDEN && t.duplicates() > 0) {
-            report.problem(t.duplicates() + " extra successes of " + what + " that had already succeeded");
+        if (duplicates == Duplicates.FORBIDDEN && t.extraRuns() > 0) {
+            report.problem(t.extraRuns() + " extra handler runs of " + what + " (a handler returned again for a task"
+                    + " that had succeeded, or for one that was dead-lettered)");
         }
         return t;
     }
 
     /**
-     * Every task's outcome, added up.
+     * Every task's outcome, added up: {@code succeeded + deadLettered + missing = published}.
      *
+     * @param succeeded            tasks that succeeded (and were not dead-lettered)
      * @param deadLetteredByReason dead-lettered tasks by reason, sorted by reason
-     * @param bothOutcomes         tasks that succeeded and were also dead-lettered (counted in both)
      * @param missing              tasks with no outcome at all
-     * @param duplicates           successes beyond the first of each task
+     * @param extraRuns            handler returns beyond each task's outcome: a second return of a
+     *                             task that succeeded, or any return of one that was dead-lettered
      * @param missingSample        up to five missing task ids
      */
     public record Tally(String what, long published, long succeeded, Map<String, Long> deadLetteredByReason,
-            long bothOutcomes, long missing, long duplicates, List<String> missingSample) {
+            long missing, long extraRuns, List<String> missingSample) {
 
         public Tally {
             deadLetteredByReason = Map.copyOf(new TreeMap<>(deadLetteredByReason));
@@ -218,7 +220,7 @@ public final class Accounting {
         }
 
         public long accounted() {
-            return succeeded + deadLettered() - bothOutcomes;
+            return succeeded + deadLettered();
         }
 
         /**
@@ -227,23 +229,20 @@ public final class Accounting {
          */
         public String line() {
             StringBuilder line = new StringBuilder().append(published).append(' ').append(what).append(" published: ")
-                    .append(succeeded).append(" succeeded");
-            if (duplicates > 0) {
-                line.append(" (").append(duplicates).append(" ran again)");
-            }
-            line.append(", ").append(deadLettered()).append(" dead-lettered");
+                    .append(succeeded).append(" succeeded, ").append(deadLettered()).append(" dead-lettered");
             if (!deadLetteredByReason.isEmpty()) {
                 StringBuilder reasons = new StringBuilder();
                 new TreeMap<>(deadLetteredByReason).forEach((reason, n) ->
                         reasons.append(reasons.isEmpty() ? "" : ", ").append(n).append(' ').append(reason));
                 line.append(" (").append(reasons).append(')');
             }
-            if (bothOutcomes > 0) {
-                line.append(", ").append(bothOutcomes).append(" of them both");
+            line.append(missing == 0
+                    ? " — all " + published + " accounted for"
+                    : " — " + missing + " missing (no outcome at all)");
+            if (extraRuns > 0) {
+                line.append("; ").append(extraRuns).append(" extra handler runs");
             }
-            return missing == 0
-                    ? line.append(" — all ").append(published).append(" accounted for").toString()
-                    : line.append(" — ").append(missing).append(" missing (no outcome at all)").toString();
+            return line.toString();
         }
     }
 }

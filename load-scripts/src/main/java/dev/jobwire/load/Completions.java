@@ -150,9 +150,4 @@ public final class Completions {
     public int distinctTasks() {
         return runsById.size();
     }
-
-    /** Executions beyond the first of each task (redeliveries after a rebalance or crash). */
-    public long duplicates() {
-        return runsById.values().stream().mapToLong(c -> c.get() - 1).sum();
-    }
 }

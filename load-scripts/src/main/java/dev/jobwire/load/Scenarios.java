@@ -85,8 +85,8 @@ final class Scenarios {
                     .payload("{\"url\":\"" + service.url() + "\",\"timeoutMs\":200,\"cpuMs\":" + Integer.getInteger("cpums", 2) + "}")
                     .deadline(batchDeadline)
                     .build());
-            // Duplicates are counted, not failed on: an attempt cut at its 5 s timeout may have had
-            // its handler return a moment later, and the retry then succeeds again.
+            // Extra handler runs are counted, not failed on: an attempt cut at its 5 s timeout may
+            // have had its handler return at that moment; the task was then retried or dead-lettered.
             Accounting accounting = Accounting.of("tasks", ids, done, dead, Accounting.Duplicates.COUNTED);
             // Tasks unfinished at the batch's deadline are dead-lettered as EXPIRED: wait for those too.
             accounting.await(Duration.between(Instant.now(), batchDeadline).plus(PATIENCE));
@@ -283,7 +283,7 @@ final class Scenarios {
         };
     }
 
-    /** Workers join and leave mid-run: every task is accounted for, duplicates are counted. */
+    /** Workers join and leave mid-run: every task is accounted for, redeliveries are counted. */
     static void rebalance(Harness h, Options o, Report r) throws Exception {
         int n = o.count(20_000, 2_000);
         String topic = h.createTopic("rebalance", 12);
@@ -291,7 +291,7 @@ final class Scenarios {
         List<String> ids = h.publish(topic, n, i -> TaskRequest.builder("sleep").payload("{\"ms\":20}").build());
         String group = h.group("rebalance");
         Completions done = new Completions(n, true);
-        // Redelivery after a rebalance is at-least-once by design: second runs are counted, not failed.
+        // Redelivery after a rebalance is at-least-once by design: extra runs are counted, not failed.
         Accounting accounting = Accounting.of("tasks", ids, done, dead, Accounting.Duplicates.COUNTED);
         Instant giveUp = Instant.now().plus(PATIENCE);
         List<String> missed = new java.util.ArrayList<>();

@@ -63,22 +63,41 @@ class AccountingTest {
         Accounting.Tally tally = accounting(List.of("a", "b"), Accounting.Duplicates.COUNTED).check(counted);
 
         assertThat(forbidden.ok()).isFalse();
-        assertThat(forbidden.table()).contains("1 extra successes");
+        assertThat(forbidden.table()).contains("1 extra handler runs");
         assertThat(counted.ok()).isTrue();
-        assertThat(tally.duplicates()).isEqualTo(1);
-        assertThat(tally.line()).contains("2 succeeded (1 ran again)");
+        assertThat(tally.extraRuns()).isEqualTo(1);
+        assertThat(tally.line()).isEqualTo("2 tasks published: 2 succeeded, 0 dead-lettered — all 2 accounted for; 1 extra handler runs");
     }
 
     @Test
-    void aTaskWithBothOutcomesOrADeadLetterWithoutReasonIsAProblem() {
+    void theDeadLetterDecidesWhenAHandlerReturnedAsItsAttemptTimedOut() {
+        // The attempt's timeout cut the handler as it returned; the worker retried and gave up.
         successes.put("a", 1);
         deadLetters.put("a", "RETRIES_EXHAUSTED");
+        successes.put("b", 1);
+
+        Report counted = new Report("test");
+        Accounting.Tally tally = accounting(List.of("a", "b"), Accounting.Duplicates.COUNTED).check(counted);
+        Report forbidden = new Report("test");
+        accounting(List.of("a", "b"), Accounting.Duplicates.FORBIDDEN).check(forbidden);
+
+        assertThat(tally.succeeded()).isEqualTo(1);
+        assertThat(tally.deadLettered()).isEqualTo(1);
+        assertThat(tally.extraRuns()).isEqualTo(1);
+        assertThat(tally.accounted()).isEqualTo(2);
+        assertThat(counted.ok()).as(counted.table()).isTrue();
+        assertThat(forbidden.ok()).isFalse();
+    }
+
+    @Test
+    void aDeadLetterWithoutReasonIsAProblem() {
+        successes.put("a", 1);
         deadLetters.put("b", DeadLetterWatch.NO_REASON);
         Report report = new Report("test");
 
         accounting(List.of("a", "b"), Accounting.Duplicates.COUNTED).check(report);
 
-        assertThat(report.table()).contains("1 tasks both succeeded and were dead-lettered", "1 dead letters carry no reason");
+        assertThat(report.table()).contains("1 dead letters carry no reason");
     }
 
     @Test
