@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -53,6 +54,7 @@ public final class Accounting {
     private final int publishedCount;
     private final LongSupplier succeededCount;
     private final LongSupplier deadLetteredCount;
+    private final Supplier<Exception> sourceFailure;
 
     /**
      * @param what             what the tasks are, for messages ("tasks", "warm-up tasks")
@@ -62,6 +64,13 @@ public final class Accounting {
      */
     Accounting(String what, List<String> ids, ToIntFunction<String> successes, Function<String, String> deadLetterReason,
             Duplicates duplicates) {
+        this(what, ids, successes, deadLetterReason, duplicates, () -> null);
+    }
+
+    /** As above; {@code sourceFailure} says why an outcome source stopped reading, or null. */
+    private Accounting(String what, List<String> ids, ToIntFunction<String> successes, Function<String, String> deadLetterReason,
+            Duplicates duplicates, Supplier<Exception> sourceFailure) {
+        this.sourceFailure = sourceFailure;
         this.what = what;
         this.ids = List.copyOf(ids);
         this.successes = successes;
@@ -74,6 +83,7 @@ public final class Accounting {
     }
 
     private Accounting(String what, int published, LongSupplier succeeded, LongSupplier deadLettered) {
+        this.sourceFailure = () -> null;
         this.what = what;
         this.ids = null;
         this.successes = null;
@@ -91,7 +101,7 @@ public final class Accounting {
         if (!done.tracksIds()) {
             throw new IllegalArgumentException("accounting by task id needs Completions that track ids");
         }
-        return new Accounting(what, ids, done::runs, deadLetters::reasonOf, duplicates);
+        return new Accounting(what, ids, done::runs, deadLetters::reasonOf, duplicates, deadLetters::failure);
     }
 
     /** Accounts by counts only: {@code published} tasks, successes and dead letters as counted. */
@@ -184,6 +194,10 @@ public final class Accounting {
         }
         report.put(prefix + "missing", t.missing());
         report.put(prefix + "extra_handler_runs", t.extraRuns());
+        Exception failure = sourceFailure.get();
+        if (failure != null) {
+            report.problem("the dead-letter watch stopped reading: " + failure);
+        }
         if (t.missing() > 0) {
             report.problem(t.missing() + " of " + t.published() + " " + what + " have no outcome at all (neither succeeded"
                     + " nor dead-lettered)" + (t.missingSample().isEmpty() ? "" : ", e.g. " + t.missingSample()));

@@ -4,8 +4,10 @@ import dev.jobwire.producer.TaskRequest;
 import dev.jobwire.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -247,7 +249,7 @@ final class Scenarios {
                 permanent += expected == null ? 0 : 1;
                 String actual = dead.reasonOf(ids.get(i));
                 boolean accounted = actual != null || done.ran(ids.get(i));
-                if (accounted && !java.util.Objects.equals(expected, actual)) {
+                if (accounted && !Objects.equals(expected, actual)) {
                     otherwise++;
                     if (example == null) {
                         example = "task " + i + " (" + mixedTask(i).type() + "): expected "
@@ -294,7 +296,7 @@ final class Scenarios {
         // Redelivery after a rebalance is at-least-once by design: extra runs are counted, not failed.
         Accounting accounting = Accounting.of("tasks", ids, done, dead, Accounting.Duplicates.COUNTED);
         Instant giveUp = Instant.now().plus(PATIENCE);
-        List<String> missed = new java.util.ArrayList<>();
+        List<String> missed = new ArrayList<>();
         Worker first = h.startWorker(env32(h, topic, group), done);
         try (Sampler sampler = new Sampler(100, done::succeeded, () -> done.running(), first::buffered)) {
             milestone(accounting, n / 5, giveUp, "20 %", missed);
