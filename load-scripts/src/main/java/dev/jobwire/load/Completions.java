@@ -141,12 +141,13 @@ public final class Completions {
         return runsById.containsKey(id);
     }
 
-    public int distinctTasks() {
-        return runsById.size();
+    /** How many times the task succeeded (0 when it has not, yet). */
+    public int runs(String id) {
+        AtomicInteger runs = runsById.get(id);
+        return runs == null ? 0 : runs.get();
     }
 
-    /** Executions beyond the first of each task (redeliveries after a rebalance or crash). */
-    public long duplicates() {
-        return runsById.values().stream().mapToLong(c -> c.get() - 1).sum();
+    public int distinctTasks() {
+        return runsById.size();
     }
 }

@@ -11,13 +11,12 @@ import dev.jobwire.worker.Worker;
 import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.metrics.WorkerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,15 +24,17 @@ import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What every scenario needs: fresh topics on the broker, a publisher, in-process workers whose
- * handlers are observed by {@link Completions}, and a raw consumer for the machine's ceiling.
- * Each scenario uses its own topics and group; on a broker given by address they are deleted at the end.
+ * handlers are observed by {@link Completions}, watches on dead-letter topics, and a raw consumer
+ * for the machine's ceiling. Each scenario uses its own topics and group; on a broker given by
+ * address they are deleted at the end.
+ *
+ * <p>Not thread-safe: one scenario's thread uses it.
  */
 public final class Harness implements AutoCloseable {
     private final String bootstrap;
@@ -42,6 +43,8 @@ public final class Harness implements AutoCloseable {
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final List<String> topics = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
+    private final Map<Worker, MeterRegistry> meters = new HashMap<>();
+    private final List<DeadLetterWatch> watches = new ArrayList<>();
 
     /**
      * @param deleteTopics delete the scenario's topics at the end: for a broker that outlives the run.
@@ -89,10 +92,26 @@ public final class Harness implements AutoCloseable {
     public Worker startWorker(Map<String, String> env, Completions completions) throws Exception {
         env = new HashMap<>(env);
         env.putAll(workerSettings);
+        // The registry the worker service publishes to, so the scenario pays what the service pays.
+        MeterRegistry registry = WorkerMetrics.prometheusRegistry();
         Worker worker = new Worker(WorkerConfig.from(new Settings(env)), completions.wrap(HandlerRegistry.discover()),
-                WorkerMetrics.prometheusRegistry()).start();
+                registry).start();
         workers.add(worker);
+        meters.put(worker, registry);
         return worker;
+    }
+
+    /** Sum of one of {@code worker}'s counters over all its tags (e.g. {@code jobwire.tasks.retried}). */
+    public long counter(Worker worker, String name) {
+        // The worker's counters are read at scrape time (function counters).
+        return (long) meters.get(worker).find(name).functionCounters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    /** Starts reading {@code topic}'s dead-letter topic; stopped when the harness closes. */
+    public DeadLetterWatch watchDeadLetters(String topic) {
+        DeadLetterWatch watch = new DeadLetterWatch(bootstrap, topic);
+        watches.add(watch);
+        return watch;
     }
 
     /** Waits until the worker joined its group and was assigned partitions. */
@@ -164,33 +183,6 @@ public final class Harness implements AutoCloseable {
         }
     }
 
-    /** Task ids found in a dead-letter topic (read without a group). */
-    public Set<String> deadLetterIds(String topic, long expected, Duration timeout) {
-        Set<String> ids = new HashSet<>();
-        String dlt = TopicNames.deadLetterTopicFor(topic);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(dlt, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(dlt, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long records = 0;
-            while (records < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    records++;
-                    var header = record.headers().lastHeader(dev.jobwire.wire.TaskHeaders.TASK_ID);
-                    if (header != null) {
-                        ids.add(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
-                    }
-                }
-            }
-        }
-        return ids;
-    }
-
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
@@ -200,6 +192,9 @@ public final class Harness implements AutoCloseable {
     public void close() throws Exception {
         for (Worker worker : workers) {
             worker.close();
+        }
+        for (DeadLetterWatch watch : watches) {
+            watch.close();
         }
         if (deleteTopics && !topics.isEmpty()) {
             try (Admin admin = admin()) {

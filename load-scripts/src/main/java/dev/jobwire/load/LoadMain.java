@@ -1,6 +1,7 @@
 package dev.jobwire.load;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +50,21 @@ public final class LoadMain {
             }
         }
         Options options = Options.parse(args, 1);
-        boolean allOk = true;
+        List<String> failed = new ArrayList<>();
         try (BrokerProcess broker = options.bootstrap() != null
                 ? BrokerProcess.existing(options.bootstrap()) : BrokerProcess.startLocal()) {
             System.out.println("broker: " + broker.bootstrapServers());
             for (String name : names) {
-                allOk &= run(name, broker.bootstrapServers(), options, options.bootstrap() != null);
+                if (!run(name, broker.bootstrapServers(), options, options.bootstrap() != null)) {
+                    failed.add(name);
+                }
             }
         }
-        System.exit(allOk ? 0 : 1);
+        System.out.println();
+        System.out.println(failed.isEmpty()
+                ? "load scripts: " + names.size() + " scenario(s), every task accounted for and every cap held"
+                : "load scripts: FAILED: " + String.join(", ", failed) + " (see PROBLEM lines above)");
+        System.exit(failed.isEmpty() ? 0 : 1);
     }
 
     private static boolean run(String name, String bootstrap, Options options, boolean deleteTopics) throws Exception {
