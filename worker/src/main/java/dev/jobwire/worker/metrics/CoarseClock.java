@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A Micrometer clock read from a cache a background thread refreshes every millisecond or so.
+ * A Micrometer clock read from a cache a background thread refreshes every few milliseconds.
  * Micrometer reads the clock on every timer record (to rotate its max and histogram windows, which
  * last minutes); with two timers per task that was four clock reads per task. Recorded values are
  * unaffected: they are measured by the caller.
@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class CoarseClock implements Clock {
     public static final CoarseClock INSTANCE = new CoarseClock();
-    private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private volatile long wall = System.currentTimeMillis();
     private volatile long monotonic = System.nanoTime();
