@@ -15,6 +15,7 @@ import dev.jobwire.worker.execution.HandOff;
 import dev.jobwire.worker.execution.PolicyRegistry;
 import dev.jobwire.worker.execution.Runner;
 import dev.jobwire.worker.execution.TaskRunner;
+import dev.jobwire.worker.execution.TypeBindings;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.metrics.WorkerMetrics;
 import dev.jobwire.worker.source.group.PartitionProgress;
@@ -96,7 +97,8 @@ public class WorkerPathBenchmark {
                 new ByteArraySerializer()), new WriteHealth(), Duration.ofMillis(500), Duration.ofSeconds(30));
         TopicLayout layout = new TopicLayout(Map.of());
         TaskFinisher finisher = new TaskFinisher(new DeadLetterWriter(writes), new DelayedTasks(writes, layout), metrics, "bench");
-        taskRunner = new TaskRunner(handlers, policies, cpuPool, finisher, metrics, HandOff.NEVER, Duration.ofSeconds(1));
+        taskRunner = new TaskRunner(new TypeBindings(handlers, policies, metrics), cpuPool, finisher, HandOff.NEVER,
+                Duration.ofSeconds(1));
         admission = new Admission(256, 8, started::add);
         runner = new Runner(Thread.currentThread(), admission);
 

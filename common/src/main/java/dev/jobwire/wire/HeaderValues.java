@@ -57,8 +57,8 @@ public final class HeaderValues {
         }
     }
 
-    /** {@code value} (ASCII bytes) of header {@code key} as an instant; null when null. */
-    static Instant instant(String key, byte[] value) throws MalformedTaskException {
+    /** {@code value} (from its position) of header {@code key} as an instant; null when null. */
+    static Instant instant(String key, java.nio.ByteBuffer value) throws MalformedTaskException {
         if (value == null) {
             return null;
         }
@@ -66,7 +66,7 @@ public final class HeaderValues {
             return IsoInstants.parse(value);
         } catch (DateTimeParseException e) {
             throw new MalformedTaskException("header '" + key + "' is not an ISO-8601 instant: '"
-                    + abbreviate(new String(value, StandardCharsets.UTF_8), 64) + "'");
+                    + abbreviate(RawHeader.text(value), 64) + "'");
         }
     }
 

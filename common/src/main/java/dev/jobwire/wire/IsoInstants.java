@@ -22,22 +22,23 @@ final class IsoInstants {
         return fast != null ? fast : Instant.parse(text);
     }
 
-    /** As {@link #parse(CharSequence)}, reading ASCII bytes in place (a header value) without making a string. */
-    static Instant parse(byte[] ascii) {
-        Instant fast = parseCanonical(new Ascii(ascii));
-        return fast != null ? fast : Instant.parse(new String(ascii, java.nio.charset.StandardCharsets.UTF_8));
+    /**
+     * As {@link #parse(CharSequence)}, reading bytes in place (a header value, from its position)
+     * without making a string.
+     */
+    static Instant parse(java.nio.ByteBuffer bytes) {
+        Instant fast = null;
+        if (bytes.hasArray()) {
+            fast = parseCanonical(new Ascii(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining()));
+        }
+        return fast != null ? fast : Instant.parse(RawHeader.text(bytes));
     }
 
     /** Bytes seen as characters, one per byte: enough for the canonical shape, which is ASCII. */
-    private record Ascii(byte[] bytes) implements CharSequence {
-        @Override
-        public int length() {
-            return bytes.length;
-        }
-
+    private record Ascii(byte[] bytes, int from, int length) implements CharSequence {
         @Override
         public char charAt(int index) {
-            return (char) (bytes[index] & 0xff);
+            return (char) (bytes[from + index] & 0xff);
         }
 
         @Override
@@ -47,7 +48,7 @@ final class IsoInstants {
 
         @Override
         public String toString() {
-            return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return new String(bytes, from, length, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 

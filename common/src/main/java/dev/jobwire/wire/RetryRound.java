@@ -26,9 +26,17 @@ public record RetryRound(int attempts, List<AttemptFailure> failures, Instant fi
         Objects.requireNonNull(originalTopic, "originalTopic");
     }
 
-    /** Whether {@code headers} carry a retry round (without decoding it). */
+    private static final byte[] ATTEMPTS_BYTES = RawHeader.ascii(RetryHeaders.ATTEMPTS);
+
+    /** Whether {@code headers} carry a retry round; reads header names in place, decoding none (every task asks). */
     public static boolean isPresent(Headers headers) {
-        return headers.lastHeader(RetryHeaders.ATTEMPTS) != null;
+        RawHeader raw = new RawHeader();
+        for (Header header : headers) {
+            if (raw.of(header).keyIs(RetryHeaders.ATTEMPTS, ATTEMPTS_BYTES)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,8 +1,7 @@
 package dev.jobwire.wire;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.kafka.common.header.Header;
@@ -83,40 +82,64 @@ public record TaskMetadata(
      * @throws MalformedTaskException naming the first header that is missing or invalid
      */
     public static TaskMetadata readFrom(Headers headers) throws MalformedTaskException {
-        // One pass, the last of each name winning: every consumed record comes through here, so
-        // names are told apart by equals (no hash of a fresh key string), and only the id and the
-        // type become strings; the instants are read from their bytes.
-        byte[] format = null;
-        byte[] id = null;
-        byte[] type = null;
-        byte[] contentType = null;
-        byte[] createdAt = null;
-        byte[] deadline = null;
-        byte[] traceparent = null;
-        byte[] notBefore = null;
+        // One pass, the last of each name winning. Every consumed record comes through here, so the
+        // headers are read in place (RawHeader): names are compared as bytes, the instants are read
+        // from their bytes, and only the id becomes a new string (the type is a cached one).
+        RawHeader raw = new RawHeader();
+        ByteBuffer format = null;
+        ByteBuffer id = null;
+        ByteBuffer type = null;
+        ByteBuffer contentType = null;
+        ByteBuffer createdAt = null;
+        ByteBuffer deadline = null;
+        String traceparent = null;
+        ByteBuffer notBefore = null;
         for (Header header : headers) {
-            String key = header.key();
-            if (!key.startsWith(TaskHeaders.RESERVED_PREFIX)) {
-                if (key.equals(TaskHeaders.TRACEPARENT)) {
-                    traceparent = header.value();
+            raw.of(header);
+            // Told apart by length first: one byte comparison per header, not one per name tried.
+            switch (raw.keyLength()) {
+                case 11 -> {
+                    if (raw.keyIs(TaskHeaders.TRACEPARENT, TRACEPARENT_KEY)) {
+                        traceparent = raw.valueText();
+                    }
                 }
-            } else if (key.equals(TaskHeaders.FORMAT)) {
-                format = header.value();
-            } else if (key.equals(TaskHeaders.TASK_ID)) {
-                id = header.value();
-            } else if (key.equals(TaskHeaders.TASK_TYPE)) {
-                type = header.value();
-            } else if (key.equals(TaskHeaders.CREATED_AT)) {
-                createdAt = header.value();
-            } else if (key.equals(TaskHeaders.CONTENT_TYPE)) {
-                contentType = header.value();
-            } else if (key.equals(TaskHeaders.DEADLINE)) {
-                deadline = header.value();
-            } else if (key.equals(TaskHeaders.NOT_BEFORE)) {
-                notBefore = header.value();
+                case 14 -> {
+                    if (raw.keyIs(TaskHeaders.FORMAT, FORMAT_KEY)) {
+                        format = raw.value();
+                    }
+                }
+                case 15 -> {
+                    if (raw.keyIs(TaskHeaders.TASK_ID, TASK_ID_KEY)) {
+                        id = raw.value();
+                    }
+                }
+                case 16 -> {
+                    if (raw.keyIs(TaskHeaders.DEADLINE, DEADLINE_KEY)) {
+                        deadline = raw.value();
+                    }
+                }
+                case 17 -> {
+                    if (raw.keyIs(TaskHeaders.TASK_TYPE, TASK_TYPE_KEY)) {
+                        type = raw.value();
+                    }
+                }
+                case 18 -> {
+                    if (raw.keyIs(TaskHeaders.CREATED_AT, CREATED_AT_KEY)) {
+                        createdAt = raw.value();
+                    } else if (raw.keyIs(TaskHeaders.NOT_BEFORE, NOT_BEFORE_KEY)) {
+                        notBefore = raw.value();
+                    }
+                }
+                case 20 -> {
+                    if (raw.keyIs(TaskHeaders.CONTENT_TYPE, CONTENT_TYPE_KEY)) {
+                        contentType = raw.value();
+                    }
+                }
+                default -> {
+                }
             }
         }
-        if (format == null || format.length != 1 || format[0] != '1') {
+        if (format == null || format.remaining() != 1 || format.get(format.position()) != '1') {
             String text = requirePresent(TaskHeaders.FORMAT, format);
             throw new MalformedTaskException("unsupported " + TaskHeaders.FORMAT + " '"
                     + HeaderValues.abbreviate(text, 16) + "' (this version reads '" + TaskHeaders.CURRENT_FORMAT + "')");
@@ -125,32 +148,55 @@ public record TaskMetadata(
         if (idText.length() > MAX_ID_LENGTH) {
             throw new MalformedTaskException("header '" + TaskHeaders.TASK_ID + "' is longer than " + MAX_ID_LENGTH);
         }
-        String typeText = requirePresent(TaskHeaders.TASK_TYPE, type);
-        String typeProblem = TaskTypes.problem(typeText);
-        if (typeProblem != null) {
-            throw new MalformedTaskException("header '" + TaskHeaders.TASK_TYPE + "': " + typeProblem);
+        String typeText = TYPES.get(type);
+        if (typeText == null) {
+            typeText = requirePresent(TaskHeaders.TASK_TYPE, type);
+            String typeProblem = TaskTypes.problem(typeText);
+            if (typeProblem != null) {
+                throw new MalformedTaskException("header '" + TaskHeaders.TASK_TYPE + "': " + typeProblem);
+            }
+            TYPES.put(type, typeText);
         }
         if (createdAt == null) {
             throw new MalformedTaskException("missing header '" + TaskHeaders.CREATED_AT + "'");
         }
         return new TaskMetadata(idText, typeText, contentTypeOf(contentType),
                 HeaderValues.instant(TaskHeaders.CREATED_AT, createdAt), HeaderValues.instant(TaskHeaders.DEADLINE, deadline),
-                traceparent == null ? null : new String(traceparent, StandardCharsets.UTF_8),
-                HeaderValues.instant(TaskHeaders.NOT_BEFORE, notBefore));
+                traceparent, HeaderValues.instant(TaskHeaders.NOT_BEFORE, notBefore));
     }
 
-    private static final byte[] DEFAULT_CONTENT_TYPE_BYTES = DEFAULT_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
+    static {
+        // The length dispatch in readFrom relies on these lengths.
+        if (TaskHeaders.TRACEPARENT.length() != 11 || TaskHeaders.FORMAT.length() != 14 || TaskHeaders.TASK_ID.length() != 15
+                || TaskHeaders.DEADLINE.length() != 16 || TaskHeaders.TASK_TYPE.length() != 17
+                || TaskHeaders.CREATED_AT.length() != 18 || TaskHeaders.NOT_BEFORE.length() != 18
+                || TaskHeaders.CONTENT_TYPE.length() != 20) {
+            throw new ExceptionInInitializerError("task header names changed length: update TaskMetadata.readFrom");
+        }
+    }
+
+    private static final byte[] FORMAT_KEY = RawHeader.ascii(TaskHeaders.FORMAT);
+    private static final byte[] TASK_ID_KEY = RawHeader.ascii(TaskHeaders.TASK_ID);
+    private static final byte[] TASK_TYPE_KEY = RawHeader.ascii(TaskHeaders.TASK_TYPE);
+    private static final byte[] CREATED_AT_KEY = RawHeader.ascii(TaskHeaders.CREATED_AT);
+    private static final byte[] CONTENT_TYPE_KEY = RawHeader.ascii(TaskHeaders.CONTENT_TYPE);
+    private static final byte[] DEADLINE_KEY = RawHeader.ascii(TaskHeaders.DEADLINE);
+    private static final byte[] NOT_BEFORE_KEY = RawHeader.ascii(TaskHeaders.NOT_BEFORE);
+    private static final byte[] TRACEPARENT_KEY = RawHeader.ascii(TaskHeaders.TRACEPARENT);
+    private static final byte[] DEFAULT_CONTENT_TYPE_BYTES = RawHeader.ascii(DEFAULT_CONTENT_TYPE);
+    /** Valid type names seen lately: the same string for every task of a type, its hash computed once. */
+    private static final RecentStrings TYPES = new RecentStrings(32);
 
     /** Most tasks carry the default content type: no new string for it. */
-    private static String contentTypeOf(byte[] value) {
-        if (value == null || Arrays.equals(value, DEFAULT_CONTENT_TYPE_BYTES)) {
+    private static String contentTypeOf(ByteBuffer value) {
+        if (value == null || RawHeader.equals(value, DEFAULT_CONTENT_TYPE_BYTES)) {
             return DEFAULT_CONTENT_TYPE;
         }
-        return new String(value, StandardCharsets.UTF_8);
+        return RawHeader.text(value);
     }
 
-    private static String requirePresent(String key, byte[] value) throws MalformedTaskException {
-        String text = value == null ? null : new String(value, StandardCharsets.UTF_8);
+    private static String requirePresent(String key, ByteBuffer value) throws MalformedTaskException {
+        String text = value == null ? null : RawHeader.text(value);
         requirePresent(key, text);
         return text;
     }

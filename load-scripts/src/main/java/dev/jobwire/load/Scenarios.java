@@ -157,8 +157,9 @@ final class Scenarios {
         // Following a million ids would slow the rate this measures: large runs are accounted by counts.
         boolean byId = n <= 100_000;
         Completions done = new Completions(n, byId);
+        Profiling profile = Profiling.start("throughput");
         Worker worker = h.startWorker(throughputEnv(h, topic, "throughput"), done);
-        try (Sampler sampler = new Sampler(100, done::succeeded, worker::inFlight, worker::buffered)) {
+        try (profile; Sampler sampler = new Sampler(100, done::succeeded, worker::inFlight, worker::buffered)) {
             Accounting accounting = byId
                     ? Accounting.of("tasks", ids, done, dead, Accounting.Duplicates.FORBIDDEN)
                     : Accounting.ofCounts("tasks", n, done::succeeded, dead::records);

@@ -3,6 +3,7 @@ package dev.jobwire.worker;
 import dev.jobwire.kafka.ProducerSettings;
 import dev.jobwire.wire.DelayTiers;
 import dev.jobwire.worker.admission.Admission;
+import dev.jobwire.worker.admission.OrderingMode;
 import dev.jobwire.worker.backpressure.BackpressurePolicy;
 import dev.jobwire.worker.backpressure.Watermarks;
 import dev.jobwire.worker.completion.AcknowledgedWrites;
@@ -16,6 +17,7 @@ import dev.jobwire.worker.execution.PolicyRegistry;
 import dev.jobwire.worker.execution.TaskRunner;
 import dev.jobwire.worker.execution.TaskThreads;
 import dev.jobwire.worker.execution.TaskTimer;
+import dev.jobwire.worker.execution.TypeBindings;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.metrics.WorkerMetrics;
 import dev.jobwire.worker.source.TaskSource;
@@ -88,9 +90,8 @@ final class WorkerParts implements AutoCloseable {
         AcknowledgedWrites writes = new AcknowledgedWrites(producer, writeHealth, Duration.ofMillis(500), Duration.ofSeconds(30));
         DelayedTasks delayed = new DelayedTasks(writes, layout);
         TaskFinisher finisher = new TaskFinisher(new DeadLetterWriter(writes), delayed, metrics, config.instanceId());
-        TaskRunner runner = new TaskRunner(handlers, policies, cpuPool, finisher, metrics,
-                new RetryHandOff(config.retryHandOff(), config.ordering() == dev.jobwire.worker.admission.OrderingMode.KEY, delayed),
-                DelayTiers.SMALLEST);
+        TaskRunner runner = new TaskRunner(new TypeBindings(handlers, policies, metrics), cpuPool, finisher,
+                new RetryHandOff(config.retryHandOff(), config.ordering() == OrderingMode.KEY, delayed), DelayTiers.SMALLEST);
         TaskThreads threads = new TaskThreads(config.maxInFlight(), config.cpuQueue(), runner);
         TaskTimer timer = new TaskTimer(threads, threads.admission()).start();
 

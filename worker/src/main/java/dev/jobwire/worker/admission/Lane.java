@@ -13,6 +13,8 @@ import java.util.ArrayDeque;
  */
 public final class Lane {
     private final Object id;
+    /** "topic-partition@": what log lines put before a record's offset. */
+    private final String label;
     final KeyedQueue<WorkItem> queue = new KeyedQueue<>();
     /** Held items whose due time came, to start before the queue (they still hold their key). */
     final ArrayDeque<WorkItem> resumed = new ArrayDeque<>();
@@ -25,6 +27,7 @@ public final class Lane {
 
     public Lane(Object id) {
         this.id = id;
+        this.label = id + "@";
     }
 
     /** What the source calls it (a {@code TopicPartition} for consumer groups). */
@@ -44,6 +47,11 @@ public final class Lane {
     /** Dead letters and delayed tasks of this lane that are written but not yet acknowledged. */
     public PendingWrites writes() {
         return writes;
+    }
+
+    /** Where a record of this lane is, for logs: {@code topic-partition@offset}. */
+    String at(long offset) {
+        return label + offset;
     }
 
     boolean hasEligible() {

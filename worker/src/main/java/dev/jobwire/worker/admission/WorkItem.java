@@ -1,5 +1,6 @@
 package dev.jobwire.worker.admission;
 
+import dev.jobwire.wire.MalformedTaskException;
 import dev.jobwire.wire.TaskMetadata;
 import dev.jobwire.worker.source.Completion;
 import dev.jobwire.worker.source.Settlement;
@@ -14,7 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>Thread-safety: the admission fields are guarded by {@link Admission}'s lock (the running
  * thread may read {@code holdsSlot} without it: only it and the lock's holders on its behalf write
- * it); {@link #metadata} belongs to the thread running the item; {@link #settle} and the getters
+ * it); {@link #metadata} is written before the item is admitted or by the thread running it (the
+ * admission lock orders the two); {@link #settle} and the getters
  * may be called from any thread.
  */
 public final class WorkItem {
@@ -94,8 +96,22 @@ public final class WorkItem {
         return (Settlement) SETTLEMENT.getVolatile(this);
     }
 
+    /**
+     * Decodes the task's headers now, on the calling thread: a source calls it on its poll thread,
+     * where the record was just parsed and is still in that core's cache. A record that does not
+     * decode is left for its task thread, which dead-letters it with the reason.
+     */
+    public void decodeAhead() {
+        try {
+            metadata = TaskMetadata.readFrom(record.headers());
+        } catch (MalformedTaskException e) {
+            metadata = null;
+        }
+    }
+
+    /** Where the record is: {@code topic-partition@offset}. */
     @Override
     public String toString() {
-        return record.topic() + "-" + record.partition() + "@" + record.offset();
+        return lane.at(record.offset());
     }
 }

@@ -42,16 +42,18 @@ public final class TaskFinisher {
     }
 
     /**
+     * @param meters       the meters of its type
      * @param round        what earlier rounds left in its headers, or null for a first round
      * @param startedNanos when this round started ({@link System#nanoTime()})
      */
-    public void finish(WorkItem item, TaskMetadata metadata, RetryRound round, long startedNanos, Outcome outcome) {
+    public void finish(WorkItem item, TaskMetadata metadata, WorkerMetrics.TypeMeters meters, RetryRound round,
+            long startedNanos, Outcome outcome) {
         String type = metadata.type();
         switch (outcome) {
             case Outcome.Succeeded succeeded -> {
                 item.settle(Settlement.SUCCEEDED);
                 long now = System.nanoTime();
-                metrics.succeeded(type, succeeded.attempts(), now - startedNanos, latencyNanos(metadata, now));
+                meters.succeeded(succeeded.attempts(), now - startedNanos, latencyNanos(metadata, now));
                 if (succeeded.attempts() > 1) {
                     log.info("task succeeded on attempt {}", succeeded.attempts());
                 } else if (log.isDebugEnabled()) {

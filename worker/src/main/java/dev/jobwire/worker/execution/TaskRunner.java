@@ -7,10 +7,8 @@ import dev.jobwire.wire.TaskMetadata;
 import dev.jobwire.worker.admission.Admission;
 import dev.jobwire.worker.admission.WorkItem;
 import dev.jobwire.worker.completion.TaskFinisher;
-import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.handler.Task;
 import dev.jobwire.worker.handler.TaskHandler;
-import dev.jobwire.worker.metrics.WorkerMetrics;
 import dev.jobwire.worker.source.Settlement;
 import dev.jobwire.worker.time.NanoClock;
 import java.time.Duration;
@@ -34,11 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class TaskRunner implements TaskBody {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
-    private final HandlerRegistry handlers;
-    private final PolicyRegistry policies;
+    private final TypeBindings types;
     private final ExecutorService cpuPool;
     private final TaskFinisher finisher;
-    private final WorkerMetrics metrics;
     private final HandOff handOff;
     private final Duration holdLimit;
 
@@ -47,13 +43,10 @@ public final class TaskRunner implements TaskBody {
      * @param holdLimit tasks due within this wait in the worker; later ones in their delay topic
      *                  (when {@code finisher} can defer them)
      */
-    public TaskRunner(HandlerRegistry handlers, PolicyRegistry policies, ExecutorService cpuPool, TaskFinisher finisher,
-            WorkerMetrics metrics, HandOff handOff, Duration holdLimit) {
-        this.handlers = handlers;
-        this.policies = policies;
+    public TaskRunner(TypeBindings types, ExecutorService cpuPool, TaskFinisher finisher, HandOff handOff, Duration holdLimit) {
+        this.types = types;
         this.cpuPool = cpuPool;
         this.finisher = finisher;
-        this.metrics = metrics;
         this.handOff = handOff;
         this.holdLimit = holdLimit;
     }
@@ -90,9 +83,10 @@ public final class TaskRunner implements TaskBody {
             item.metadata(metadata);
         }
         TaskLogContext.task(metadata.id(), metadata.type());
-        TaskHandler handler = handlers.find(metadata.type());
+        TypeBindings.Binding binding = types.of(metadata.type());
+        TaskHandler handler = binding.handler();
         if (handler == null) {
-            UnknownTaskTypeException unknown = new UnknownTaskTypeException(metadata.type(), handlers.types());
+            UnknownTaskTypeException unknown = new UnknownTaskTypeException(metadata.type(), types.handledTypes());
             log.warn("{}; dead-lettering the task", unknown.getMessage());
             finisher.poisonPill(item, DeadLetterReason.UNKNOWN_TYPE, unknown);
             return;
@@ -108,19 +102,19 @@ public final class TaskRunner implements TaskBody {
         // The one clock read of the task's start; everything else is worked out from it.
         long startedNanos = System.nanoTime();
         Instant due = later(metadata.notBefore(), round == null ? null : round.notBefore());
-        if (due != null && !startWhenDue(item, metadata, NanoClock.toNanoTime(due, startedNanos) - startedNanos)) {
+        if (due != null && !startWhenDue(item, binding, NanoClock.toNanoTime(due, startedNanos) - startedNanos)) {
             return;
         }
 
-        TypePolicies typePolicies = policies.forType(metadata.type());
+        TypePolicies typePolicies = binding.policies();
         Deadline deadline = deadlineOf(metadata, typePolicies, round, startedNanos);
         if (round == null) {
-            metrics.started(metadata.type());
+            binding.meters().started();
         }
         RetryPlan plan = round == null ? RetryPlan.FIRST_ROUND : new RetryPlan(round.attempts(), round.failures());
         Outcome outcome = new AttemptLoop(Task.of(metadata, record), handler, typePolicies, deadline, item, runner, cpuPool,
                 plan, handOff).run(startedNanos);
-        finisher.finish(item, metadata, round, startedNanos, outcome);
+        finisher.finish(item, metadata, binding.meters(), round, startedNanos, outcome);
     }
 
     /**
@@ -129,9 +123,9 @@ public final class TaskRunner implements TaskBody {
      *
      * @return true when it is due now (its lateness recorded)
      */
-    private boolean startWhenDue(WorkItem item, TaskMetadata metadata, long waitNanos) {
+    private boolean startWhenDue(WorkItem item, TypeBindings.Binding binding, long waitNanos) {
         if (waitNanos <= 0) {
-            metrics.lateness(metadata.type(), -waitNanos);
+            binding.meters().lateness(-waitNanos);
             return true;
         }
         if (waitNanos >= holdLimit.toNanos() && finisher.canDefer(item)) {

@@ -93,6 +93,11 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
         return bound;
     }
 
+    /** The meters of {@code type}, to keep and record into directly (one lookup per type, not per task). */
+    public TypeMeters forType(String type) {
+        return meters(type);
+    }
+
     public void started(String type) {
         meters(type).started.increment();
     }
@@ -103,11 +108,7 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
      *                      and to the histogram's range for a created-at far in the past
      */
     public void succeeded(String type, int attempts, long durationNanos, long latencyNanos) {
-        TypeMeters m = meters(type);
-        m.succeeded.increment();
-        m.successDuration.record(durationNanos, TimeUnit.NANOSECONDS);
-        m.latency.record(clamp(latencyNanos), TimeUnit.NANOSECONDS);
-        finished(m, attempts, attempts - 1);
+        meters(type).succeeded(attempts, durationNanos, latencyNanos);
     }
 
     public void deadLettered(String type, DeadLetterReason reason, int attempts, int failedAttempts, long durationNanos) {
@@ -128,7 +129,7 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
 
     /** How late a delayed task or retry started: its start minus the time it was due. */
     public void lateness(String type, long lateNanos) {
-        meters(type).lateness.record(Math.max(0, lateNanos), TimeUnit.NANOSECONDS);
+        meters(type).lateness(lateNanos);
     }
 
     private static void finished(TypeMeters m, int attempts, int failedAttempts) {
@@ -166,8 +167,8 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
         byType.clear();
     }
 
-    /** The meters of one task type. */
-    private static final class TypeMeters {
+    /** The meters of one task type. Thread-safe. */
+    public static final class TypeMeters {
         final LongAdder started = new LongAdder();
         final LongAdder succeeded = new LongAdder();
         final LongAdder retried = new LongAdder();
@@ -213,6 +214,22 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
                     .publishPercentileHistogram()
                     .register(registry);
             registered.add(lateness);
+        }
+
+        public void started() {
+            started.increment();
+        }
+
+        /** See {@link WorkerMetrics#succeeded}. */
+        public void succeeded(int attempts, long durationNanos, long latencyNanos) {
+            succeeded.increment();
+            successDuration.record(durationNanos, TimeUnit.NANOSECONDS);
+            latency.record(clamp(latencyNanos), TimeUnit.NANOSECONDS);
+            finished(this, attempts, attempts - 1);
+        }
+
+        public void lateness(long lateNanos) {
+            lateness.record(Math.max(0, lateNanos), TimeUnit.NANOSECONDS);
         }
 
         private static void counter(MeterRegistry registry, List<Meter> registered, String name, String description,

@@ -35,13 +35,17 @@ public final class PartitionProgress {
         return lane;
     }
 
-    /** Wraps a poll's records of this partition (in offset order) as items of one batch. */
+    /**
+     * Wraps a poll's records of this partition (in offset order) as items of one batch, their
+     * headers decoded while the poll thread still has them in its cache.
+     */
     public List<WorkItem> receive(List<ConsumerRecord<byte[], byte[]>> records, OrderingMode ordering) {
         Batch batch = new Batch(System.nanoTime(), records.size());
         WorkItem[] items = new WorkItem[records.size()];
         for (int i = 0; i < items.length; i++) {
             ConsumerRecord<byte[], byte[]> record = records.get(i);
             items[i] = new WorkItem(record, lane, ordering.orderingKeyOf(record.key()), batch);
+            items[i].decodeAhead();
         }
         batch.items(items);
         batches.add(batch);
