@@ -310,8 +310,8 @@ async function renderGroups(main) {
       (g.topFrames || []).length ? el('div', { class: 'frame muted' }, ...g.topFrames.flatMap((f, i) => i ? [el('br'), 'at ' + f] : ['at ' + f])) : null,
       messages,
       el('div', { class: 'states' },
-        el('span', { class: 'n-open' }, fmt(g.open) + ' open'),
-        el('span', { class: 'n-replayed' }, fmt(g.replayed) + ' replayed'),
+        el('span', { class: 'n-open' }, fmt(g.open) + ' open'), ' · ',
+        el('span', { class: 'n-replayed' }, fmt(g.replayed) + ' replayed'), ' · ',
         el('span', { class: 'n-resolved' }, fmt(g.resolved) + ' resolved')),
       histogram(g.histogram, data.from, data.to),
       el('div', { class: 'muted' }, 'first ', el('span', { title: g.firstSeen }, ago(g.firstSeen)), ' · last ',
@@ -383,7 +383,7 @@ async function renderList(main) {
   main.append(toolbar);
   const selectAll = el('input', { type: 'checkbox', id: 'select-all', 'aria-label': 'select every dead letter on this page' });
   const table = el('table', { id: 'dead-letters', class: 'dl' });
-  const widths = ['2.2em', '11.5em', '8em', '9.5em', '10em', null, '5.2em', '11em', '8em', '12em'];
+  const widths = ['2.2em', '12.5em', '8em', '10.5em', '10em', null, '5.2em', '10em', '8em', '9.5em'];
   const cols = el('colgroup');
   widths.forEach(w => { const c = el('col'); if (w) c.style.width = w; cols.append(c); }); // CSSOM: the CSP forbids style attributes
   table.append(cols);
