@@ -54,8 +54,9 @@ final class Views {
                 outcomes.of(e.ref(), mark));
     }
 
-    record GroupView(String id, String exceptionClass, String normalizedMessage, String topFrame, List<String> topFrames,
-            int count, int open, int replayed, int resolved, Instant firstSeen, Instant lastSeen,
+    /** Field order kept as before ({@code bin/demo} reads exceptionClass, normalizedMessage, topFrame, count in a row). */
+    record GroupView(String id, String exceptionClass, String normalizedMessage, String topFrame, int count,
+            List<String> topFrames, int open, int replayed, int resolved, Instant firstSeen, Instant lastSeen,
             Map<String, Integer> taskTypes, Map<String, Integer> topics, Map<String, Integer> reasons,
             Map<String, Integer> messages, EntryView sample, int[] histogram) {
     }
@@ -63,8 +64,8 @@ final class Views {
     static GroupView group(Grouping.Group g, MarkStore marks, ReplayOutcomes outcomes) {
         Fingerprint fp = g.fingerprint();
         return new GroupView(g.id(), fp == null ? g.sample().exceptionClass() : fp.exceptionClass(),
-                g.sample().normalizedMessage(), fp == null ? "" : fp.topFrame(), fp == null ? List.of() : fp.topFrames(),
-                g.count(), g.open(), g.replayed(), g.resolved(), g.firstSeen(), g.lastSeen(), g.taskTypes(), g.topics(),
+                g.sample().normalizedMessage(), fp == null ? "" : fp.topFrame(), g.count(),
+                fp == null ? List.of() : fp.topFrames(), g.open(), g.replayed(), g.resolved(), g.firstSeen(), g.lastSeen(), g.taskTypes(), g.topics(),
                 g.reasons(), g.messages(), entry(g.sample(), marks, outcomes), g.histogram());
     }
 
