@@ -1,16 +1,30 @@
 package dev.jobwire.viewer;
 
 import dev.jobwire.config.Settings;
-import dev.jobwire.viewer.http.ActionGuard;
+import dev.jobwire.viewer.actions.JobRegistry;
+import dev.jobwire.viewer.actions.MarkActions;
+import dev.jobwire.viewer.actions.MarkTrimmer;
+import dev.jobwire.viewer.actions.MarkWriter;
+import dev.jobwire.viewer.actions.ReplayPlanner;
+import dev.jobwire.viewer.actions.ReplayRunner;
+import dev.jobwire.viewer.actions.ReplayTargets;
+import dev.jobwire.viewer.audit.AuditLog;
+import dev.jobwire.viewer.audit.AuditWriter;
 import dev.jobwire.viewer.http.ApiRoutes;
 import dev.jobwire.viewer.http.JettyErrors;
 import dev.jobwire.viewer.index.DeadLetterIndex;
+import dev.jobwire.viewer.index.EntryDecoder;
 import dev.jobwire.viewer.index.MarkStore;
+import dev.jobwire.viewer.index.ReplayOutcomes;
+import dev.jobwire.viewer.kafka.DeadLetterLookup;
 import dev.jobwire.viewer.kafka.KafkaClients;
 import dev.jobwire.viewer.kafka.RecordFetcher;
 import dev.jobwire.viewer.kafka.TopicFollower;
-import dev.jobwire.viewer.replay.AuditLog;
-import dev.jobwire.viewer.replay.ReplayService;
+import dev.jobwire.viewer.security.AccessGuard;
+import dev.jobwire.viewer.security.AuthThrottle;
+import dev.jobwire.viewer.security.HostAllowlist;
+import dev.jobwire.viewer.security.Sessions;
+import dev.jobwire.viewer.security.TokenStrength;
 import dev.jobwire.wire.TopicProvisioner;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
@@ -66,21 +80,29 @@ public final class ViewerServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        ViewerServer server = start(config);
+        ViewerServer server;
+        try {
+            server = start(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("jobwire dead-letter viewer: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jobwire-viewer-shutdown"));
     }
 
-    /** Starts everything; returns once the HTTP port is open (the index fills in the background). */
+    /**
+     * Starts everything; returns once the HTTP port is open (the index fills in the background).
+     *
+     * @throws IllegalArgumentException when a configured token is too weak ({@link TokenStrength})
+     */
     public static ViewerServer start(ViewerConfig config) {
+        TokenStrength.require("JOBWIRE_VIEWER_TOKEN", config.token());
+        TokenStrength.require("JOBWIRE_VIEWER_READ_TOKEN", config.readToken());
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
             provisionTopics(config);
-            String token = config.token();
-            if (token == null && !config.readOnly()) {
-                token = ActionGuard.randomToken();
-                LOG.warn("JOBWIRE_VIEWER_TOKEN is not set; replay and resolve need this token, generated for this run: {}",
-                        token);
-            }
+            String token = config.token() != null ? config.token() : Sessions.randomToken();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(registry);
             JvmGcMetrics gc = new JvmGcMetrics();
@@ -92,13 +114,12 @@ public final class ViewerServer implements AutoCloseable {
 
             AtomicLong version = new AtomicLong();
             MarkStore marks = new MarkStore(version);
-            DeadLetterIndex index = new DeadLetterIndex(config.maxPerTopic(), version, marks);
-            Gauge.builder("jobwire.viewer.dead.letters.indexed", index, DeadLetterIndex::size)
-                    .description("Dead letters held in the in-memory index").register(registry);
-            AuditLog audit = new AuditLog();
-
-            TopicFollower follower = new TopicFollower(config, index, marks, audit, registry);
+            DeadLetterIndex index = new DeadLetterIndex(config.maxPerTopic(), config.effectiveIndexMemoryBytes(), version, marks);
+            AuditLog auditLog = new AuditLog();
+            EntryDecoder decoder = new EntryDecoder(config.searchChars());
+            TopicFollower follower = new TopicFollower(config, index, marks, auditLog, decoder, registry);
             closeables.add(follower);
+            bindIndexMetrics(registry, index, follower);
             RecordFetcher fetcher = new RecordFetcher(config);
             closeables.add(fetcher);
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config, "replay"),
@@ -107,12 +128,29 @@ public final class ViewerServer implements AutoCloseable {
             KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(registry);
             closeables.add(producerMetrics);
-            ReplayService replays = new ReplayService(config, fetcher, producer, marks, registry);
-            closeables.add(replays);
 
-            ActionGuard guard = new ActionGuard(token == null ? ActionGuard.randomToken() : token, config.readOnly(),
-                    config.allowedOrigins(), config.secureCookie(), config.sessionTtl());
-            ApiRoutes routes = new ApiRoutes(config, index, marks, follower, fetcher, replays, audit, guard, registry);
+            MarkWriter markWriter = new MarkWriter(producer, config.marksTopic(), marks);
+            AuditWriter auditWriter = new AuditWriter(producer, config.auditTopic(), config.instanceId());
+            ReplayTargets targets = new ReplayTargets(config.replayTargets(), List.of(config.auditTopic(), config.marksTopic()),
+                    fetcher::partitionCount);
+            ReplayRunner runner = new ReplayRunner(fetcher, new ReplayPlanner(config.maxReplayCount(), targets), producer,
+                    markWriter, auditWriter, config.replayRatePerSecond(), registry);
+            JobRegistry jobs = new JobRegistry();
+            closeables.add(jobs);
+            MarkActions markActions = new MarkActions(markWriter, new DeadLetterLookup(index, fetcher), auditWriter);
+            if (!config.readOnly()) {
+                MarkTrimmer trimmer = new MarkTrimmer(marks, markWriter, fetcher);
+                trimmer.start(config.markTrimInterval());
+                closeables.add(trimmer);
+            }
+
+            boolean readAuth = config.effectiveReadAuth();
+            AccessGuard guard = new AccessGuard(token, config.readToken(), config.readOnly(), readAuth,
+                    new HostAllowlist(config.httpHost(), config.allowedHosts()), config.allowedOrigins(),
+                    config.secureCookie(), new Sessions(config.sessionTtl()), new AuthThrottle());
+            ApiRoutes routes = ApiRoutes.of(new ApiRoutes.Parts(config, guard, index, marks,
+                    new ReplayOutcomes(index, config.replayOutcomeWindow()), follower, fetcher, decoder, jobs, auditLog,
+                    auditWriter, registry, targets, runner, markActions));
             follower.start();
 
             Javalin app = Javalin.create(cfg -> {
@@ -124,14 +162,33 @@ public final class ViewerServer implements AutoCloseable {
             });
             app.start(config.httpHost(), config.httpPort());
             closeables.add(app::stop);
-            LOG.info("Dead-letter viewer on http://{}:{}/ ({}; topics: {})", config.httpHost(), app.port(),
-                    config.readOnly() ? "read-only" : "actions need the token",
-                    config.topics().isEmpty() ? "every *.dlt topic" : config.topics());
+            if (config.token() == null && (!config.readOnly() || readAuth)) {
+                GeneratedToken.handOver(token, app.port());
+            }
+            LOG.info("Dead-letter viewer on http://{}:{}/ ({}; reads {}; hosts {}; topics: {}; index budget {} MB)",
+                    config.httpHost(), app.port(), config.readOnly() ? "read-only" : "actions need the token",
+                    readAuth ? "need a token" : "open", guard.hosts(),
+                    config.topics().isEmpty() ? "every *.dlt topic" : config.topics(), index.budgetBytes() >> 20);
             return new ViewerServer(closeables, app, follower, token);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
         }
+    }
+
+    private static void bindIndexMetrics(PrometheusMeterRegistry registry, DeadLetterIndex index, TopicFollower follower) {
+        Gauge.builder("jobwire.viewer.dead.letters.indexed", index, DeadLetterIndex::size)
+                .description("Dead letters held in the in-memory index").register(registry);
+        Gauge.builder("jobwire.viewer.index.memory", index, DeadLetterIndex::bytes).baseUnit("bytes")
+                .description("Estimated heap held by the index's entries").register(registry);
+        Gauge.builder("jobwire.viewer.index.memory.budget", index, DeadLetterIndex::budgetBytes).baseUnit("bytes")
+                .description("The index's memory budget (JOBWIRE_VIEWER_INDEX_MEMORY)").register(registry);
+        Gauge.builder("jobwire.viewer.dead.letters.not.indexed", index,
+                i -> i.coverage().notIndexed().stream().mapToLong(DeadLetterIndex.NotIndexed::records).sum())
+                .description("Dead letters on the broker below the oldest indexed one (evicted or never read)")
+                .register(registry);
+        Gauge.builder("jobwire.viewer.reader.ready", follower, f -> f.isReady() ? 1 : 0)
+                .description("1 when the Kafka reader has caught up and is alive, else 0").register(registry);
     }
 
     private static void provisionTopics(ViewerConfig config) {
@@ -158,13 +215,17 @@ public final class ViewerServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The action token in force (configured or generated); null in read-only mode without one. */
+    /** The action token in force (configured or generated). */
     public String token() {
         return token;
     }
 
     public boolean isReady() {
         return follower.isReady();
+    }
+
+    public TopicFollower follower() {
+        return follower;
     }
 
     @Override

@@ -88,8 +88,19 @@ public final class ViewerTestSupport {
 
     /** Writes the dead letter and returns its reference {@code topic/partition/offset}. */
     public static String plant(KafkaProducer<byte[], byte[]> producer, Planted p) throws Exception {
+        RecordMetadata md = plantAsync(producer, p).get();
+        return md.topic() + "/" + md.partition() + "/" + md.offset();
+    }
+
+    /** Sends the dead letter without waiting (for planting many). */
+    public static java.util.concurrent.Future<RecordMetadata> plantAsync(KafkaProducer<byte[], byte[]> producer, Planted p) {
+        return plantAt(producer, p, Instant.now());
+    }
+
+    /** Sends the dead letter as if written at {@code now} (its record timestamp), without waiting. */
+    public static java.util.concurrent.Future<RecordMetadata> plantAt(KafkaProducer<byte[], byte[]> producer, Planted p,
+            Instant now) {
         Headers h = p.originalHeaders();
-        Instant now = Instant.now();
         String stack = p.exceptionClass() + ": " + p.message() + "\n\tat java.net.Socket.connect(Socket.java:751)\n"
                 + "\tat com.acme.billing.ChargeHandler.handle(ChargeHandler.java:42)\n"
                 + "\tat dev.jobwire.worker.TaskRunner.run(TaskRunner.java:88)\n";
@@ -97,10 +108,9 @@ public final class ViewerTestSupport {
                 List.of(new AttemptFailure(1, now.minusSeconds(3), p.exceptionClass(), p.message()),
                         new AttemptFailure(2, now.minusSeconds(1), p.exceptionClass(), p.message())),
                 p.exceptionClass(), p.message(), stack, "worker-1", now).writeTo(h);
-        RecordMetadata md = producer.send(new ProducerRecord<>(p.dltTopic(), null,
+        return producer.send(new ProducerRecord<>(p.dltTopic(), null, now.toEpochMilli(),
                 p.key() == null ? null : p.key().getBytes(StandardCharsets.UTF_8),
-                p.value().getBytes(StandardCharsets.UTF_8), h)).get();
-        return md.topic() + "/" + md.partition() + "/" + md.offset();
+                p.value().getBytes(StandardCharsets.UTF_8), h));
     }
 
     /** A minimal HTTP client for the viewer's API. */
@@ -116,8 +126,27 @@ public final class ViewerTestSupport {
             return base;
         }
 
-        public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        public HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** A raw HTTP/1.1 request over a socket, so the Host header can be anything (java.net.http forbids setting it). */
+        public String raw(String method, String path, String host, String... headers) throws IOException {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+                socket.setSoTimeout(10_000);
+                StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host
+                        + "\r\nConnection: close\r\n");
+                for (int i = 0; i < headers.length; i += 2) {
+                    request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+                }
+                request.append("Content-Length: 0\r\n\r\n");
+                socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
         }
 
         public JsonNode getJson(String path) throws IOException, InterruptedException {

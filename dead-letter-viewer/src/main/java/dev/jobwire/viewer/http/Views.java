@@ -3,11 +3,13 @@ package dev.jobwire.viewer.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jobwire.viewer.Json;
 import dev.jobwire.viewer.index.DeadLetterEntry;
-import dev.jobwire.viewer.index.DeadLetterIndex;
+import dev.jobwire.viewer.index.EntryDecoder;
 import dev.jobwire.viewer.index.Fingerprint;
+import dev.jobwire.viewer.index.Grouping;
 import dev.jobwire.viewer.index.Mark;
 import dev.jobwire.viewer.index.MarkStore;
 import dev.jobwire.viewer.index.Payloads;
+import dev.jobwire.viewer.index.ReplayOutcomes;
 import dev.jobwire.viewer.index.SpringDltHeaders;
 import dev.jobwire.wire.AttemptFailure;
 import dev.jobwire.wire.DeadLetter;
@@ -29,30 +31,42 @@ final class Views {
     private Views() {
     }
 
-    /** One row of the list. */
+    /**
+     * One row of the list.
+     *
+     * @param replayCountMalformed the record's {@code jobwire.replay-count} is not a valid count
+     * @param outcome              for a replayed dead letter, whether the replay worked; else null
+     */
     record EntryView(String ref, String topic, int partition, long offset, Instant timestamp, String format,
             String taskType, String taskId, String reason, String exceptionClass, String message, Integer attempts,
             String originalTopic, Integer originalPartition, Long originalOffset, String key, int valueSize,
-            String decodeError, String group, int replayCount, Mark mark) {
+            Long valueOmittedBytes, int earlierRounds, String decodeError, String group, int replayCount,
+            boolean replayCountMalformed, String replayOf, Mark mark, ReplayOutcomes.Outcome outcome) {
     }
 
-    static EntryView entry(DeadLetterEntry e, MarkStore marks) {
+    static EntryView entry(DeadLetterEntry e, MarkStore marks, ReplayOutcomes outcomes) {
+        Mark mark = marks.get(e.ref());
         return new EntryView(e.ref().toString(), e.ref().topic(), e.ref().partition(), e.ref().offset(), e.timestamp(),
                 e.format(), e.taskType(), e.taskId(), e.reason(), e.exceptionClass(), e.message(), e.attempts(),
                 e.originalTopic(), e.originalPartition(), e.originalOffset(), e.keyPreview(), e.valueSize(),
-                e.decodeError(), e.fingerprint(), e.replayCount(), marks.get(e.ref()));
+                e.valueOmittedBytes(), e.earlierRounds(), e.decodeError(), e.fingerprint(), e.replayCount().value(),
+                e.replayCount().malformed(), e.replayOf() == null ? null : e.replayOf().toString(), mark,
+                outcomes.of(e.ref(), mark));
     }
 
+    /** Field order kept as before ({@code bin/demo} reads exceptionClass, normalizedMessage, topFrame, count in a row). */
     record GroupView(String id, String exceptionClass, String normalizedMessage, String topFrame, int count,
-            Instant firstSeen, Instant lastSeen, Map<String, Integer> taskTypes, Map<String, Integer> topics,
-            Map<String, Integer> reasons, EntryView sample, int[] histogram) {
+            List<String> topFrames, int open, int replayed, int resolved, Instant firstSeen, Instant lastSeen,
+            Map<String, Integer> taskTypes, Map<String, Integer> topics, Map<String, Integer> reasons,
+            Map<String, Integer> messages, EntryView sample, int[] histogram) {
     }
 
-    static GroupView group(DeadLetterIndex.Group g, MarkStore marks) {
+    static GroupView group(Grouping.Group g, MarkStore marks, ReplayOutcomes outcomes) {
         Fingerprint fp = g.fingerprint();
         return new GroupView(g.id(), fp == null ? g.sample().exceptionClass() : fp.exceptionClass(),
-                fp == null ? "" : fp.normalizedMessage(), fp == null ? "" : fp.topFrame(), g.count(), g.firstSeen(),
-                g.lastSeen(), g.taskTypes(), g.topics(), g.reasons(), entry(g.sample(), marks), g.histogram());
+                g.sample().normalizedMessage(), fp == null ? "" : fp.topFrame(), g.count(),
+                fp == null ? List.of() : fp.topFrames(), g.open(), g.replayed(), g.resolved(), g.firstSeen(), g.lastSeen(), g.taskTypes(), g.topics(),
+                g.reasons(), g.messages(), entry(g.sample(), marks, outcomes), g.histogram());
     }
 
     record HeaderView(String key, String value, boolean binary) {
@@ -64,25 +78,32 @@ final class Views {
     record PayloadView(String encoding, int size, String text) {
     }
 
-    record Detail(EntryView entry, boolean onBroker, PayloadView key, PayloadView value, List<HeaderView> headers,
-            List<AttemptFailure> attemptHistory, String stackTrace, String worker, String deadLetteredAt,
-            String originalTimestamp, String consumerGroup, Fingerprint fingerprint) {
+    /**
+     * @param indexed       the index holds this dead letter (false: older than the index, read from Kafka)
+     * @param message       the final exception's whole message
+     * @param earlierRounds the headers of earlier dead-letter rounds ({@code jobwire.prev-dlt.*}, prefix
+     *                      dropped), one list per round, oldest first
+     */
+    record Detail(EntryView entry, boolean indexed, boolean onBroker, PayloadView key, PayloadView value,
+            List<HeaderView> headers, String message, List<AttemptFailure> attemptHistory, String stackTrace,
+            String worker, String deadLetteredAt, String originalTimestamp, String consumerGroup,
+            Fingerprint fingerprint, List<List<HeaderView>> earlierRounds, List<String> replays) {
     }
 
-    static Detail detail(DeadLetterEntry e, ConsumerRecord<byte[], byte[]> r, MarkStore marks, Fingerprint fp) {
-        EntryView view = entry(e, marks);
+    static Detail detail(DeadLetterEntry e, boolean indexed, ConsumerRecord<byte[], byte[]> r, MarkStore marks,
+            ReplayOutcomes outcomes, Fingerprint fp, List<String> replays) {
+        EntryView view = entry(e, marks, outcomes);
         if (r == null) {
-            return new Detail(view, false, null, null, List.of(), List.of(), null, null, null, null, null, fp);
+            return new Detail(view, indexed, false, null, null, List.of(), e.message(), List.of(), null, null, null, null,
+                    null, fp, List.of(), replays);
         }
         List<HeaderView> headers = new ArrayList<>();
         for (Header h : r.headers()) {
-            String spring = SpringDltHeaders.binaryAsText(h.key(), h.value());
-            String text = spring != null ? spring : Payloads.textOrNull(h.value());
-            headers.add(text != null ? new HeaderView(h.key(), text, false)
-                    : new HeaderView(h.key(), Payloads.hex(h.value()), true));
+            headers.add(header(h.key(), h.value()));
         }
         List<AttemptFailure> attempts = List.of();
         String stack;
+        String message = e.message();
         String worker = null;
         String deadLetteredAt = null;
         String originalTimestamp = null;
@@ -92,6 +113,7 @@ final class Views {
                 DeadLetter dl = DeadLetter.readFrom(r.headers());
                 attempts = dl.failures();
                 worker = dl.worker();
+                message = dl.exceptionMessage();
                 deadLetteredAt = dl.deadLetteredAt().toString();
                 originalTimestamp = dl.originalTimestamp() == null ? null : dl.originalTimestamp().toString();
             } catch (Exception ignored) {
@@ -103,6 +125,8 @@ final class Views {
             if (stack == null) {
                 stack = SpringDltHeaders.text(r.headers(), SpringDltHeaders.KEY_EXCEPTION_STACKTRACE);
             }
+            String springMessage = SpringDltHeaders.text(r.headers(), SpringDltHeaders.EXCEPTION_MESSAGE);
+            message = springMessage == null ? message : springMessage;
             Instant ts = SpringDltHeaders.timestamp(r.headers(), SpringDltHeaders.ORIGINAL_TIMESTAMP);
             originalTimestamp = ts == null ? null : ts.toString();
             consumerGroup = SpringDltHeaders.text(r.headers(), SpringDltHeaders.ORIGINAL_CONSUMER_GROUP);
@@ -110,8 +134,37 @@ final class Views {
             stack = null;
         }
         String contentType = HeaderValues.last(r.headers(), TaskHeaders.CONTENT_TYPE);
-        return new Detail(view, true, payload(r.key(), null), payload(r.value(), contentType), headers, attempts, stack,
-                worker, deadLetteredAt, originalTimestamp, consumerGroup, fp);
+        return new Detail(view, indexed, true, payload(r.key(), null), payload(r.value(), contentType), headers, message,
+                attempts, stack, worker, deadLetteredAt, originalTimestamp, consumerGroup, fp, earlierRounds(r), replays);
+    }
+
+    private static HeaderView header(String key, byte[] value) {
+        String spring = SpringDltHeaders.binaryAsText(key, value);
+        String text = spring != null ? spring : Payloads.textOrNull(value);
+        return text != null ? new HeaderView(key, text, false) : new HeaderView(key, Payloads.hex(value), true);
+    }
+
+    /**
+     * The {@code jobwire.prev-dlt.*} headers split into rounds: a round starts at its {@code format}
+     * header (the first one the worker writes), or at a header name the current round already has.
+     */
+    static List<List<HeaderView>> earlierRounds(ConsumerRecord<byte[], byte[]> r) {
+        List<List<HeaderView>> rounds = new ArrayList<>();
+        List<HeaderView> current = null;
+        for (Header h : r.headers()) {
+            if (!h.key().startsWith(EntryDecoder.PREVIOUS_PREFIX)) {
+                continue;
+            }
+            String name = h.key().substring(EntryDecoder.PREVIOUS_PREFIX.length());
+            boolean repeated = current != null && !name.equals("attempt")
+                    && current.stream().anyMatch(x -> x.key().equals(name));
+            if (current == null || name.equals("format") || repeated) {
+                current = new ArrayList<>();
+                rounds.add(current);
+            }
+            current.add(header(name, h.value()));
+        }
+        return rounds;
     }
 
     static PayloadView payload(byte[] bytes, String contentType) {

@@ -1,23 +1,27 @@
 package dev.jobwire.viewer.index;
 
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 /**
- * The bounded in-memory index of dead letters: per dead-letter topic the newest {@code maxPerTopic}
- * entries (the oldest are evicted first), with list, group and facet queries.
+ * The bounded in-memory index of dead letters, with list, group and facet queries. Two bounds, both
+ * evicting the oldest entries first: at most {@code maxPerTopic} entries per dead-letter topic, and
+ * at most {@code budgetBytes} of estimated heap across all topics ({@link EntrySizes}). What is not
+ * (or no longer) indexed is never silent: {@link #coverage()} names the offset range of each
+ * partition that the index does not hold, and those records can still be opened by reference
+ * (the detail re-reads them from Kafka).
  *
  * <p>Thread-safety: one follower thread adds, any number of HTTP threads query, under a
  * read-write lock. {@link #version()} changes whenever entries or marks change, so the page can
@@ -27,24 +31,73 @@ public final class DeadLetterIndex {
     /** Newest first; ties (same millisecond) by reference, newest offset first. */
     public static final Comparator<DeadLetterEntry> NEWEST_FIRST = Comparator
             .comparing(DeadLetterEntry::timestamp).thenComparing(DeadLetterEntry::ref).reversed();
-    public static final int HISTOGRAM_BUCKETS = 24;
+    /** Past this many rows before the wanted page, a full sort is cheaper than a bounded heap. */
+    private static final int TOP_K_LIMIT = 5_000;
 
     private final int maxPerTopic;
+    private final long budgetBytes;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Map<String, ArrayDeque<DeadLetterEntry>> byTopic = new HashMap<>();
+    private final Map<String, ArrayDeque<Sized>> byTopic = new HashMap<>();
     private final Map<DeadLetterRef, DeadLetterEntry> byRef = new HashMap<>();
     private final Map<String, Fingerprint> fingerprints = new HashMap<>();
     private final Map<String, Integer> fingerprintUse = new HashMap<>();
+    /** Replayed dead letter → the dead letters its replays produced (they carry {@code jobwire.replay-of}). */
+    private final Map<DeadLetterRef, List<DeadLetterRef>> replays = new HashMap<>();
+    private final Map<PartitionId, PartitionCoverage> coverage = new TreeMap<>();
+    private final Interner strings = new Interner(20_000);
     private final AtomicLong version;
     private final MarkStore marks;
+    private long bytes;
+    private long evictedForMemory;
+    private long evictedForCount;
 
-    public DeadLetterIndex(int maxPerTopic, AtomicLong sharedVersion, MarkStore marks) {
-        if (maxPerTopic < 1) {
-            throw new IllegalArgumentException("maxPerTopic must be at least 1");
+    private record Sized(DeadLetterEntry entry, long bytes) {
+    }
+
+    /** A dead-letter partition. */
+    public record PartitionId(String topic, int partition) implements Comparable<PartitionId> {
+        @Override
+        public int compareTo(PartitionId o) {
+            int c = topic.compareTo(o.topic);
+            return c != 0 ? c : Integer.compare(partition, o.partition);
+        }
+    }
+
+    /** Follower thread only (under the write lock): where reading began and what was evicted since. */
+    private static final class PartitionCoverage {
+        long logStart;
+        long readFrom;
+        long evictedThrough = -1;
+    }
+
+    /**
+     * @param maxPerTopic  most entries kept per dead-letter topic
+     * @param budgetBytes  most estimated heap kept for entries across all topics
+     * @throws IllegalArgumentException when either is below 1
+     */
+    public DeadLetterIndex(int maxPerTopic, long budgetBytes, AtomicLong sharedVersion, MarkStore marks) {
+        if (maxPerTopic < 1 || budgetBytes < 1) {
+            throw new IllegalArgumentException("maxPerTopic and budgetBytes must be at least 1");
         }
         this.maxPerTopic = maxPerTopic;
+        this.budgetBytes = budgetBytes;
         this.version = sharedVersion;
         this.marks = marks;
+    }
+
+    /**
+     * Records where reading a partition begins: records below {@code readFrom} (down to the log
+     * start) are not indexed.
+     */
+    public void partitionStarted(String topic, int partition, long logStart, long readFrom) {
+        lock.writeLock().lock();
+        try {
+            PartitionCoverage c = coverage.computeIfAbsent(new PartitionId(topic, partition), p -> new PartitionCoverage());
+            c.logStart = logStart;
+            c.readFrom = readFrom;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** Adds entries (in offset order per partition); an entry already present is ignored. */
@@ -55,17 +108,27 @@ public final class DeadLetterIndex {
         lock.writeLock().lock();
         try {
             for (EntryDecoder.Decoded d : decoded) {
-                DeadLetterEntry e = d.entry();
+                DeadLetterEntry e = d.entry().canonical(strings);
                 if (byRef.putIfAbsent(e.ref(), e) != null) {
                     continue;
                 }
                 fingerprints.putIfAbsent(e.fingerprint(), d.fingerprint());
                 fingerprintUse.merge(e.fingerprint(), 1, Integer::sum);
-                ArrayDeque<DeadLetterEntry> deque = byTopic.computeIfAbsent(e.ref().topic(), t -> new ArrayDeque<>());
-                deque.addLast(e);
-                while (deque.size() > maxPerTopic) {
-                    evict(deque.removeFirst());
+                if (e.replayOf() != null) {
+                    replays.computeIfAbsent(e.replayOf(), r -> new ArrayList<>(1)).add(e.ref());
                 }
+                long size = EntrySizes.of(e, strings);
+                bytes += size;
+                ArrayDeque<Sized> deque = byTopic.computeIfAbsent(e.ref().topic(), t -> new ArrayDeque<>());
+                deque.addLast(new Sized(e, size));
+                while (deque.size() > maxPerTopic) {
+                    evict(deque);
+                    evictedForCount++;
+                }
+            }
+            while (bytes > budgetBytes && !byRef.isEmpty()) {
+                evict(oldestTopic());
+                evictedForMemory++;
             }
             version.incrementAndGet();
         } finally {
@@ -73,12 +136,36 @@ public final class DeadLetterIndex {
         }
     }
 
-    private void evict(DeadLetterEntry old) {
-        byRef.remove(old.ref());
-        if (fingerprintUse.merge(old.fingerprint(), -1, Integer::sum) <= 0) {
-            fingerprintUse.remove(old.fingerprint());
-            fingerprints.remove(old.fingerprint());
+    /** The topic whose oldest entry is the oldest of all. */
+    private ArrayDeque<Sized> oldestTopic() {
+        ArrayDeque<Sized> oldest = null;
+        for (ArrayDeque<Sized> deque : byTopic.values()) {
+            if (!deque.isEmpty() && (oldest == null
+                    || deque.peekFirst().entry().timestamp().isBefore(oldest.peekFirst().entry().timestamp()))) {
+                oldest = deque;
+            }
         }
+        return oldest;
+    }
+
+    private void evict(ArrayDeque<Sized> deque) {
+        Sized old = deque.removeFirst();
+        DeadLetterEntry e = old.entry();
+        bytes -= old.bytes();
+        byRef.remove(e.ref());
+        if (fingerprintUse.merge(e.fingerprint(), -1, Integer::sum) <= 0) {
+            fingerprintUse.remove(e.fingerprint());
+            fingerprints.remove(e.fingerprint());
+        }
+        if (e.replayOf() != null) {
+            List<DeadLetterRef> results = replays.get(e.replayOf());
+            if (results != null && results.remove(e.ref()) && results.isEmpty()) {
+                replays.remove(e.replayOf());
+            }
+        }
+        PartitionCoverage c = coverage.computeIfAbsent(new PartitionId(e.ref().topic(), e.ref().partition()),
+                p -> new PartitionCoverage());
+        c.evictedThrough = Math.max(c.evictedThrough, e.ref().offset());
     }
 
     public long version() {
@@ -103,6 +190,25 @@ public final class DeadLetterIndex {
         }
     }
 
+    /** The dead letters that replays of {@code ref} produced (they failed again), oldest first. */
+    public List<DeadLetterEntry> replaysOf(DeadLetterRef ref) {
+        lock.readLock().lock();
+        try {
+            List<DeadLetterRef> refs = replays.getOrDefault(ref, List.of());
+            List<DeadLetterEntry> out = new ArrayList<>(refs.size());
+            for (DeadLetterRef r : refs) {
+                DeadLetterEntry e = byRef.get(r);
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+            out.sort(NEWEST_FIRST.reversed());
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     public int size() {
         lock.readLock().lock();
         try {
@@ -112,110 +218,95 @@ public final class DeadLetterIndex {
         }
     }
 
-    /** Every entry matching {@code query}, newest first. */
-    public List<DeadLetterEntry> find(Query query) {
-        List<DeadLetterEntry> out = new ArrayList<>();
+    /** Estimated heap held by the entries. */
+    public long bytes() {
+        lock.readLock().lock();
+        try {
+            return bytes;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public long budgetBytes() {
+        return budgetBytes;
+    }
+
+    /** Calls {@code action} for every entry matching {@code query}, in no particular order, under the read lock. */
+    public void forEachMatch(Query query, Consumer<DeadLetterEntry> action) {
         lock.readLock().lock();
         try {
             for (var entry : byTopic.entrySet()) {
                 if (!query.topics().isEmpty() && !query.topics().contains(entry.getKey())) {
                     continue;
                 }
-                for (DeadLetterEntry e : entry.getValue()) {
-                    if (query.matches(e, marks)) {
-                        out.add(e);
+                for (Sized s : entry.getValue()) {
+                    if (query.matches(s.entry(), marks)) {
+                        action.accept(s.entry());
                     }
                 }
             }
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** Every entry matching {@code query}, newest first. */
+    public List<DeadLetterEntry> find(Query query) {
+        List<DeadLetterEntry> out = new ArrayList<>();
+        forEachMatch(query, out::add);
         out.sort(NEWEST_FIRST);
         return out;
     }
 
-    /** One page (0-based) of the entries matching {@code query}, newest first. */
+    /**
+     * One page (0-based) of the entries matching {@code query}, newest first. A page past the end
+     * is empty (never an error, however large {@code page} is).
+     */
     public Page list(Query query, int page, int size) {
+        if (size < 1 || page < 0) {
+            throw new IllegalArgumentException("page must be 0 or more and size 1 or more");
+        }
+        long from = (long) page * size;
+        if (from + size <= TOP_K_LIMIT) {
+            int k = (int) (from + size);
+            PriorityQueue<DeadLetterEntry> top = new PriorityQueue<>(k + 1, NEWEST_FIRST.reversed());
+            int[] total = {0};
+            forEachMatch(query, e -> {
+                total[0]++;
+                top.add(e);
+                if (top.size() > k) {
+                    top.poll();
+                }
+            });
+            List<DeadLetterEntry> newest = new ArrayList<>(top);
+            newest.sort(NEWEST_FIRST);
+            return new Page(total[0], page, size, slice(newest, from, size));
+        }
         List<DeadLetterEntry> all = find(query);
-        int from = Math.min(all.size(), page * size);
-        int to = Math.min(all.size(), from + size);
-        return new Page(all.size(), page, size, List.copyOf(all.subList(from, to)));
+        return new Page(all.size(), page, size, slice(all, from, size));
+    }
+
+    private static List<DeadLetterEntry> slice(List<DeadLetterEntry> sorted, long from, int size) {
+        if (from >= sorted.size()) {
+            return List.of();
+        }
+        int start = (int) from;
+        return List.copyOf(sorted.subList(start, Math.min(sorted.size(), start + size)));
     }
 
     public record Page(int total, int page, int size, List<DeadLetterEntry> items) {
     }
 
-    /**
-     * The error groups of the entries matching {@code query}, largest first, each with a histogram
-     * of arrivals over the common time range {@code [from, to]} of all matching entries.
-     */
-    public Groups groups(Query query) {
-        List<DeadLetterEntry> all = find(query);
-        if (all.isEmpty()) {
-            return new Groups(0, null, null, List.of());
-        }
-        Instant last = all.getFirst().timestamp();
-        Instant first = all.getLast().timestamp();
-        long span = Math.max(1, last.toEpochMilli() - first.toEpochMilli() + 1);
-        Map<String, GroupBuilder> builders = new LinkedHashMap<>();
-        for (DeadLetterEntry e : all) {
-            GroupBuilder b = builders.computeIfAbsent(e.fingerprint(), id -> new GroupBuilder(id, e));
-            b.add(e, (int) ((e.timestamp().toEpochMilli() - first.toEpochMilli()) * HISTOGRAM_BUCKETS / span));
-        }
-        List<Group> groups = new ArrayList<>();
+    /** The error groups of the entries matching {@code query} (see {@link Grouping}). */
+    public Grouping.Groups groups(Query query, int page, int size) {
+        Grouping grouping = new Grouping(query, marks);
+        forEachMatch(query.withoutStatus(), grouping::add);
         lock.readLock().lock();
         try {
-            for (GroupBuilder b : builders.values()) {
-                groups.add(b.build(fingerprints.get(b.id)));
-            }
+            return grouping.result(fingerprints::get, page, size);
         } finally {
             lock.readLock().unlock();
-        }
-        groups.sort(Comparator.comparingInt(Group::count).reversed().thenComparing(Group::lastSeen, Comparator.reverseOrder()));
-        return new Groups(all.size(), first, last, groups);
-    }
-
-    public record Groups(int total, Instant from, Instant to, List<Group> groups) {
-    }
-
-    /**
-     * @param fingerprint  what identifies the group (null only if it was evicted meanwhile)
-     * @param sample       the newest dead letter of the group
-     * @param histogram    arrivals per bucket over the {@link Groups} time range
-     */
-    public record Group(String id, Fingerprint fingerprint, int count, Instant firstSeen, Instant lastSeen,
-            Map<String, Integer> taskTypes, Map<String, Integer> topics, Map<String, Integer> reasons,
-            DeadLetterEntry sample, int[] histogram) {
-    }
-
-    private static final class GroupBuilder {
-        private final String id;
-        private final DeadLetterEntry sample;
-        private int count;
-        private Instant firstSeen;
-        private Instant lastSeen;
-        private final Map<String, Integer> taskTypes = new TreeMap<>();
-        private final Map<String, Integer> topics = new TreeMap<>();
-        private final Map<String, Integer> reasons = new TreeMap<>();
-        private final int[] histogram = new int[HISTOGRAM_BUCKETS];
-
-        GroupBuilder(String id, DeadLetterEntry newest) {
-            this.id = id;
-            this.sample = newest;
-        }
-
-        void add(DeadLetterEntry e, int bucket) {
-            count++;
-            firstSeen = firstSeen == null || e.timestamp().isBefore(firstSeen) ? e.timestamp() : firstSeen;
-            lastSeen = lastSeen == null || e.timestamp().isAfter(lastSeen) ? e.timestamp() : lastSeen;
-            taskTypes.merge(e.taskType() == null ? "(none)" : e.taskType(), 1, Integer::sum);
-            topics.merge(e.ref().topic(), 1, Integer::sum);
-            reasons.merge(e.reason() == null ? "(none)" : e.reason(), 1, Integer::sum);
-            histogram[Math.max(0, Math.min(HISTOGRAM_BUCKETS - 1, bucket))]++;
-        }
-
-        Group build(Fingerprint fingerprint) {
-            return new Group(id, fingerprint, count, firstSeen, lastSeen, taskTypes, topics, reasons, sample, histogram);
         }
     }
 
@@ -229,7 +320,8 @@ public final class DeadLetterIndex {
         try {
             byTopic.forEach((topic, deque) -> {
                 topics.put(topic, deque.size());
-                for (DeadLetterEntry e : deque) {
+                for (Sized s : deque) {
+                    DeadLetterEntry e = s.entry();
                     if (e.taskType() != null) {
                         types.merge(e.taskType(), 1, Integer::sum);
                     }
@@ -249,6 +341,39 @@ public final class DeadLetterIndex {
 
     public record Facets(Map<String, Integer> topics, Map<String, Integer> taskTypes, Map<String, Integer> reasons,
             Map<String, Integer> exceptionClasses) {
+    }
+
+    /**
+     * What the index holds and what it does not.
+     *
+     * @param notIndexed per partition, the offsets below the oldest indexed record that are not in the index
+     */
+    public record Coverage(int entries, long bytes, long budgetBytes, int maxPerTopic, long evictedForMemory,
+            long evictedForCount, List<NotIndexed> notIndexed) {
+    }
+
+    /**
+     * Offsets {@code fromOffset..toOffset} (inclusive) of a partition are not in the index: older
+     * than where reading began ({@code JOBWIRE_VIEWER_MAX_PER_TOPIC}) or evicted (memory budget or
+     * per-topic limit). Some may also have been deleted by retention since.
+     */
+    public record NotIndexed(String topic, int partition, long fromOffset, long toOffset, long records) {
+    }
+
+    public Coverage coverage() {
+        lock.readLock().lock();
+        try {
+            List<NotIndexed> gaps = new ArrayList<>();
+            coverage.forEach((p, c) -> {
+                long firstIndexed = Math.max(c.readFrom, c.evictedThrough + 1);
+                if (firstIndexed > c.logStart) {
+                    gaps.add(new NotIndexed(p.topic(), p.partition(), c.logStart, firstIndexed - 1, firstIndexed - c.logStart));
+                }
+            });
+            return new Coverage(byRef.size(), bytes, budgetBytes, maxPerTopic, evictedForMemory, evictedForCount, gaps);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** Topics that have entries, sorted. */

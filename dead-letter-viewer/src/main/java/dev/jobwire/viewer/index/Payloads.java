@@ -46,6 +46,28 @@ public final class Payloads {
         return text.length() > maxChars ? text.substring(0, maxChars) + "…" : text;
     }
 
+    /**
+     * Text that came from outside (task data, names, reasons) made safe for one log line: control,
+     * format (bidi, zero-width) and line-separator characters as {@code \\uXXXX}, cut to 300 characters.
+     */
+    public static String loggable(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String t = text.length() > 300 ? text.substring(0, 300) + "…" : text;
+        StringBuilder sb = new StringBuilder(t.length());
+        t.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                sb.append(String.format("\\u%04X", cp));
+            } else {
+                sb.appendCodePoint(cp);
+            }
+        });
+        return sb.toString();
+    }
+
     public static String hex(byte[] bytes) {
         return bytes == null ? null : HexFormat.of().formatHex(bytes);
     }

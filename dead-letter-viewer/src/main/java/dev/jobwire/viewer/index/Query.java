@@ -1,5 +1,6 @@
 package dev.jobwire.viewer.index;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -38,7 +39,9 @@ public record Query(Set<String> topics, String taskType, String reason, String e
 
     /**
      * From URL parameters: {@code topic} (comma-separated), {@code type}, {@code reason},
-     * {@code exception}, {@code from}, {@code to} (ISO-8601 instants), {@code q}, {@code status}, {@code group}.
+     * {@code exception}, {@code from}, {@code to} (ISO-8601 instants), {@code range} (the last
+     * {@code 15m}, {@code 1h}, {@code 24h}, {@code 7d}... up to now, instead of {@code from}), {@code q},
+     * {@code status}, {@code group}.
      *
      * @throws IllegalArgumentException naming the invalid parameter
      */
@@ -46,8 +49,47 @@ public record Query(Set<String> topics, String taskType, String reason, String e
         String topic = p.get("topic");
         Set<String> topics = topic == null ? Set.of()
                 : Arrays.stream(topic.split(",")).map(String::trim).filter(t -> !t.isEmpty()).collect(Collectors.toSet());
-        return new Query(topics, p.get("type"), p.get("reason"), p.get("exception"), instant(p, "from"),
+        Instant from = instant(p, "from");
+        String range = blankToNull(p.get("range"));
+        if (range != null) {
+            if (from != null) {
+                throw new IllegalArgumentException("give either 'range' or 'from', not both");
+            }
+            from = Instant.now().minus(range(range));
+        }
+        return new Query(topics, p.get("type"), p.get("reason"), p.get("exception"), from,
                 instant(p, "to"), p.get("q"), p.get("status"), p.get("group"));
+    }
+
+    /** The same query for every status (open, replayed and resolved). */
+    public Query withoutStatus() {
+        return status == null ? this : new Query(topics, taskType, reason, exceptionClass, from, to, text, null, group);
+    }
+
+    /** {@code 15m}, {@code 1h}, {@code 24h}, {@code 7d}, {@code 2w} or ISO-8601 ({@code PT1H}). */
+    static Duration range(String text) {
+        String v = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            Duration d;
+            if (v.startsWith("p")) {
+                d = Duration.parse(v.toUpperCase(Locale.ROOT));
+            } else {
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                d = switch (v.charAt(v.length() - 1)) {
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    case 'w' -> Duration.ofDays(7 * n);
+                    default -> throw new NumberFormatException();
+                };
+            }
+            if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(3_650)) > 0) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException | ArithmeticException e) {
+            throw new IllegalArgumentException("'range' must be a time span such as 15m, 1h, 24h or 7d");
+        }
     }
 
     public boolean matches(DeadLetterEntry e, MarkStore marks) {
@@ -72,12 +114,8 @@ public record Query(Set<String> topics, String taskType, String reason, String e
         if (group != null && !group.equals(e.fingerprint())) {
             return false;
         }
-        if (status != null) {
-            Mark mark = marks.get(e.ref());
-            String actual = mark == null ? "open" : mark.state().name().toLowerCase(Locale.ROOT);
-            if (!status.equals(actual)) {
-                return false;
-            }
+        if (status != null && !status.equals(marks.status(e.ref()))) {
+            return false;
         }
         return text == null || e.searchText().contains(text);
     }

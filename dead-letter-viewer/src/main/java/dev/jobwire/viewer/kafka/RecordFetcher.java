@@ -96,6 +96,25 @@ public final class RecordFetcher implements AutoCloseable {
         }
     }
 
+    /**
+     * The log-start offsets of those of {@code partitions} that exist (records below them were
+     * deleted by retention).
+     */
+    public synchronized Map<TopicPartition, Long> beginningOffsets(java.util.Collection<TopicPartition> partitions) {
+        List<TopicPartition> existing = new java.util.ArrayList<>();
+        Map<String, List<PartitionInfo>> byTopic = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            List<PartitionInfo> infos = byTopic.computeIfAbsent(tp.topic(), t -> {
+                List<PartitionInfo> found = consumer.partitionsFor(t, TIMEOUT);
+                return found == null ? List.of() : found;
+            });
+            if (infos.stream().anyMatch(p -> p.partition() == tp.partition())) {
+                existing.add(tp);
+            }
+        }
+        return existing.isEmpty() ? Map.of() : consumer.beginningOffsets(existing, TIMEOUT);
+    }
+
     /** The partition count of {@code topic}, or 0 when it does not exist. */
     public synchronized int partitionCount(String topic) {
         try {

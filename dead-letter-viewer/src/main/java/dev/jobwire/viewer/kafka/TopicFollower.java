@@ -4,7 +4,7 @@ import dev.jobwire.viewer.ViewerConfig;
 import dev.jobwire.viewer.index.DeadLetterIndex;
 import dev.jobwire.viewer.index.EntryDecoder;
 import dev.jobwire.viewer.index.MarkStore;
-import dev.jobwire.viewer.replay.AuditLog;
+import dev.jobwire.viewer.audit.AuditLog;
 import dev.jobwire.wire.TopicNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,36 +36,47 @@ import org.slf4j.LoggerFactory;
  * newest {@code maxPerTopic} records; marks from the beginning; audit at its newest records. Topics
  * are rediscovered every {@code discoveryInterval}.
  *
- * <p>Thread-safety: the consumer is owned by the follower thread; {@link #isReady()} and
- * {@link #close()} may be called from any thread.
+ * <p>Never silently blind: a failing poll is retried and reported as {@code RETRYING}, and anything
+ * that kills the thread (an {@link Error} such as {@link OutOfMemoryError}) is caught, logged and
+ * reported as {@code FAILED} in {@link ReaderHealth}, which makes the viewer not ready and the page
+ * say so. Fetches are sized from the heap so that reading cannot take more than a sixteenth of it.
+ *
+ * <p>Thread-safety: the consumer is owned by the follower thread; {@link #isReady()},
+ * {@link #health()} and {@link #close()} may be called from any thread.
  */
 public final class TopicFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+    /** No successful poll for this long: the reader is stalled and the viewer not ready. */
+    public static final Duration STALL_AFTER = Duration.ofSeconds(30);
 
     private final ViewerConfig config;
     private final DeadLetterIndex index;
     private final MarkStore marks;
     private final AuditLog audit;
+    private final EntryDecoder decoder;
+    private final ReaderHealth health = new ReaderHealth(STALL_AFTER);
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaClientMetrics clientMetrics;
     private final Counter decodeErrors;
     private final Counter indexed;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile boolean ready;
+    /** Follower thread only: everything present at start-up has been read. */
+    private boolean caughtUp;
     private volatile List<String> deadLetterTopics = List.of();
     /** Follower thread only: the end offsets to reach before the index is complete. */
     private Map<TopicPartition, Long> catchUpTargets;
 
-    public TopicFollower(ViewerConfig config, DeadLetterIndex index, MarkStore marks, AuditLog audit, MeterRegistry registry) {
+    public TopicFollower(ViewerConfig config, DeadLetterIndex index, MarkStore marks, AuditLog audit, EntryDecoder decoder,
+            MeterRegistry registry) {
         this.config = config;
         this.index = index;
         this.marks = marks;
         this.audit = audit;
-        this.consumer = new KafkaConsumer<>(KafkaClients.consumer(config, "follower"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.decoder = decoder;
+        this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.clientMetrics = new KafkaClientMetrics(consumer);
         clientMetrics.bindTo(registry);
         this.decodeErrors = Counter.builder("jobwire.viewer.decode.errors")
@@ -76,13 +88,28 @@ public final class TopicFollower implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Fetch sizes bounded by the heap (unless set through {@code JOBWIRE_KAFKA_*}). */
+    static Map<String, Object> consumerProperties(ViewerConfig config) {
+        Map<String, Object> props = KafkaClients.consumer(config, "follower");
+        long share = Runtime.getRuntime().maxMemory() / 16;
+        int fetchMax = (int) Math.max(1 << 20, Math.min(50L << 20, share));
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetchMax);
+        props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.min(1 << 20, fetchMax));
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        return props;
+    }
+
     public void start() {
         thread.start();
     }
 
-    /** True once everything that was on the topics at start-up has been read. */
+    /** True once everything that was on the topics at start-up has been read, while the reader is alive and polling. */
     public boolean isReady() {
-        return ready;
+        return health.ready();
+    }
+
+    public ReaderHealth health() {
+        return health;
     }
 
     /** The dead-letter topics currently followed. */
@@ -93,9 +120,21 @@ public final class TopicFollower implements AutoCloseable {
     private void run() {
         try {
             follow();
+        } catch (Throwable e) { // an Error kills the reader: say so instead of going blind
+            health.failed(e);
+            try {
+                LOG.error("The dead-letter reader stopped: {}. New dead letters are no longer read and the viewer is "
+                        + "not ready; restart it (with more heap, or a smaller JOBWIRE_VIEWER_INDEX_MEMORY)", e.toString(), e);
+            } catch (Throwable ignored) {
+                // logging itself may fail when the heap is exhausted; the health state still says it
+            }
         } finally {
-            clientMetrics.close();
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+            try {
+                clientMetrics.close();
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+            } catch (Throwable e) {
+                LOG.debug("Closing the reader's consumer failed: {}", e.toString());
+            }
         }
     }
 
@@ -112,6 +151,7 @@ public final class TopicFollower implements AutoCloseable {
                 } else {
                     dispatch(consumer.poll(POLL));
                 }
+                health.polled();
                 checkReady();
             } catch (WakeupException e) {
                 if (running) {
@@ -121,6 +161,7 @@ public final class TopicFollower implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                health.retrying(e);
                 LOG.warn("Reading the dead-letter topics failed ({}); retrying in 2 s", e.toString());
                 nextDiscovery = System.nanoTime(); // topics may have been deleted or re-created
                 sleepQuietly(2_000);
@@ -140,7 +181,7 @@ public final class TopicFollower implements AutoCloseable {
             } else if (topic.equals(config.auditTopic())) {
                 audit.add(record.value());
             } else {
-                EntryDecoder.Decoded d = EntryDecoder.decode(record);
+                EntryDecoder.Decoded d = decoder.decode(record);
                 if (d.entry().decodeError() != null) {
                     decodeErrors.increment();
                 }
@@ -206,7 +247,9 @@ public final class TopicFollower implements AutoCloseable {
             for (TopicPartition tp : added) {
                 long start = begin.get(tp);
                 if (deadLetterPartitions.contains(tp)) {
+                    long logStart = start;
                     start = Math.max(start, end.get(tp) - config.maxPerTopic());
+                    index.partitionStarted(tp.topic(), tp.partition(), logStart, start);
                 } else if (auditPartitions.contains(tp)) {
                     start = Math.max(start, end.get(tp) - AuditLog.KEEP);
                 }
@@ -233,7 +276,7 @@ public final class TopicFollower implements AutoCloseable {
     }
 
     private void checkReady() {
-        if (ready || catchUpTargets == null) {
+        if (caughtUp || catchUpTargets == null) {
             return;
         }
         for (var target : catchUpTargets.entrySet()) {
@@ -241,7 +284,8 @@ public final class TopicFollower implements AutoCloseable {
                 return;
             }
         }
-        ready = true;
+        caughtUp = true;
+        health.caughtUp();
         LOG.info("Dead-letter index caught up: {} dead letters, {} marks", index.size(), marks.size());
     }
 

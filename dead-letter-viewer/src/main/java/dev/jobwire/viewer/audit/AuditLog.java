@@ -1,4 +1,4 @@
-package dev.jobwire.viewer.replay;
+package dev.jobwire.viewer.audit;
 
 import dev.jobwire.viewer.Json;
 import java.io.IOException;

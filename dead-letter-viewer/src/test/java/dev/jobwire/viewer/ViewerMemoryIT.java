@@ -1,0 +1,162 @@
+package dev.jobwire.viewer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jobwire.testing.RealKafkaExtension;
+import dev.jobwire.testing.TestKafka;
+import dev.jobwire.viewer.ViewerTestSupport.Planted;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The viewer in its own JVM with a small heap (96 MB) over 12,000 dead letters of 10 kB (120 MB of
+ * payloads): the index stays within its byte budget and the viewer becomes ready, lists, groups and
+ * keeps following; and when the reader does die of {@link OutOfMemoryError} (a budget set larger
+ * than the heap), the viewer is not ready and says why.
+ */
+@ExtendWith(RealKafkaExtension.class)
+class ViewerMemoryIT {
+    private static final int COUNT = 12_000;
+    private static final String HEAP = "-Xmx96m";
+    private static String taskTopic;
+    private static String dltTopic;
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void plantLargeDeadLetters(TestKafka kafka) throws Exception {
+        taskTopic = "big-" + UUID.randomUUID().toString().substring(0, 8);
+        dltTopic = taskTopic + ".dlt";
+        kafka.createTopic(taskTopic, 1, Map.of());
+        kafka.createTopic(dltTopic, 2, Map.of());
+        String blob = "x".repeat(10_000);
+        try (KafkaProducer<byte[], byte[]> producer = ViewerTestSupport.producer(kafka)) {
+            for (int i = 0; i < COUNT; i++) {
+                String value = "{\"customer\":\"c-" + i + "\",\"blob\":\"" + blob + "\"}";
+                ViewerTestSupport.plantAsync(producer, Planted.of(dltTopic, taskTopic, "report.render", "c-" + i,
+                        "render of report " + i + " timed out").withValue(value));
+            }
+            producer.flush();
+        }
+    }
+
+    @AfterEach
+    void stopViewers() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private int startViewer(TestKafka kafka, Map<String, String> env) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, HEAP, "-cp", System.getProperty("java.class.path"),
+                ViewerServer.class.getName());
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        pb.environment().putAll(Map.of(
+                "JOBWIRE_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "JOBWIRE_HTTP_PORT", Integer.toString(port),
+                "JOBWIRE_VIEWER_TOPICS", dltTopic,
+                "JOBWIRE_VIEWER_TOKEN", ViewerTestSupport.TOKEN,
+                "JOBWIRE_VIEWER_AUDIT_TOPIC", "audit-" + suffix,
+                "JOBWIRE_VIEWER_MARKS_TOPIC", "marks-" + suffix));
+        pb.environment().putAll(env);
+        Path log = Files.createTempFile("viewer-memory-it", ".log");
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        processes.add(pb.start());
+        return port;
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode json(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(port, path);
+        assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    @Test
+    void withASmallHeapTheIndexStaysWithinItsBudgetAndTheViewerKeepsWorking(TestKafka kafka) throws Exception {
+        // 16,384 search characters per dead letter, as the viewer kept before it had a byte budget:
+        // 12,000 of them need about 130 MB, more than the heap. The budget (40 % of it) keeps what fits.
+        int port = startViewer(kafka, Map.of("JOBWIRE_VIEWER_SEARCH_CHARS", "16384"));
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> get(port, "/health/ready").statusCode() == 200);
+
+        JsonNode coverage = json(port, "/api/index");
+        assertThat(coverage.path("bytes").asLong()).isLessThanOrEqualTo(coverage.path("budgetBytes").asLong());
+        assertThat(coverage.path("budgetBytes").asLong()).isLessThan(96L << 20);
+        int indexed = coverage.path("entries").asInt();
+        assertThat(indexed).isBetween(1_000, COUNT - 1);
+        // What did not fit is named, not hidden: per partition, the offsets not indexed.
+        long notIndexed = 0;
+        for (JsonNode gap : coverage.path("notIndexed")) {
+            assertThat(gap.path("topic").asText()).isEqualTo(dltTopic);
+            notIndexed += gap.path("records").asLong();
+        }
+        assertThat(notIndexed).isEqualTo(COUNT - indexed);
+        assertThat(json(port, "/api/version").path("notIndexed").asLong()).isEqualTo(notIndexed);
+
+        assertThat(json(port, "/api/groups?status=all").path("total").asInt()).isEqualTo(indexed);
+        assertThat(json(port, "/api/dead-letters?q=c-" + (COUNT - 1) + "%22&status=all").path("total").asInt()).isEqualTo(1);
+        // The oldest one, not indexed, still opens by reference (read from Kafka).
+        JsonNode oldest = json(port, "/api/dead-letters/" + dltTopic + "/0/0");
+        assertThat(oldest.path("indexed").asBoolean()).isFalse();
+        assertThat(oldest.path("value").path("size").asInt()).isGreaterThan(10_000);
+
+        // Still following: a new dead letter shows up.
+        try (KafkaProducer<byte[], byte[]> producer = ViewerTestSupport.producer(kafka)) {
+            ViewerTestSupport.plant(producer, Planted.of(dltTopic, taskTopic, "report.render", "newest-one", "late"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(port, "/api/dead-letters?q=newest-one&status=all")
+                .path("total").asInt() == 1);
+        assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aReaderKilledByOutOfMemoryMakesTheViewerNotReadyAndSaysWhy(TestKafka kafka) throws Exception {
+        // A budget larger than the heap: the index grows until the reader thread runs out of memory.
+        int port = startViewer(kafka, Map.of("JOBWIRE_VIEWER_INDEX_MEMORY", "1g", "JOBWIRE_VIEWER_SEARCH_CHARS", "16384"));
+        JsonNode[] ready = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+            HttpResponse<String> r = get(port, "/health/ready");
+            ready[0] = Json.MAPPER.readTree(r.body());
+            return r.statusCode() == 503 && ready[0].path("status").asText().equals("FAILED");
+        });
+        assertThat(ready[0].path("reader").path("lastError").asText()).contains("OutOfMemoryError");
+        JsonNode version = json(port, "/api/version");
+        assertThat(version.path("ready").asBoolean()).isFalse();
+        assertThat(version.path("reader").path("state").asText()).isEqualTo("FAILED");
+        // It stays not ready: nothing pretends the frozen index is live.
+        Thread.sleep(1_000);
+        assertThat(get(port, "/health/ready").statusCode()).isEqualTo(503);
+    }
+}
