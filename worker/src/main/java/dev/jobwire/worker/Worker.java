@@ -1,5 +1,6 @@
 package dev.jobwire.worker;
 
+import dev.jobwire.worker.config.ConsumerMode;
 import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.execution.PolicyRegistry;
 import dev.jobwire.worker.handler.HandlerRegistry;
@@ -83,9 +84,10 @@ public final class Worker implements AutoCloseable {
                     wired.source.requestStop();
                 }
                 phase = Phase.RUNNING;
-                log.info("worker {} started: topics {}, group {} ({} protocol), handlers {}, max in flight {}, cpu threads {} "
+                log.info("worker {} started: topics {}, {} group {} ({} protocol), handlers {}, max in flight {}, cpu threads {} "
                                 + "(queue {}), ordering {}, buffer capacity {}", config.instanceId(), config.topics(),
-                        config.groupId(), config.groupProtocol(), handlers.types(), config.maxInFlight(), config.cpuThreads(),
+                        config.consumerMode().name().toLowerCase(java.util.Locale.ROOT), config.groupId(),
+                        config.consumerMode() == ConsumerMode.SHARE ? "share" : config.groupProtocol(), handlers.types(), config.maxInFlight(), config.cpuThreads(),
                         config.cpuQueue(), config.ordering(), config.bufferCapacity());
                 wired.source.run();
             } finally {

@@ -9,6 +9,7 @@ import dev.jobwire.worker.backpressure.Watermarks;
 import dev.jobwire.worker.completion.AcknowledgedWrites;
 import dev.jobwire.worker.completion.TaskFinisher;
 import dev.jobwire.worker.completion.WriteHealth;
+import dev.jobwire.worker.config.ConsumerMode;
 import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.deadletter.DeadLetterWriter;
 import dev.jobwire.worker.delay.DelayedTasks;
@@ -22,6 +23,8 @@ import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.metrics.WorkerMetrics;
 import dev.jobwire.worker.source.TaskSource;
 import dev.jobwire.worker.source.group.GroupSource;
+import dev.jobwire.worker.source.share.ShareSource;
+import dev.jobwire.worker.source.share.ShareSources;
 import dev.jobwire.worker.topics.TopicLayout;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
@@ -66,12 +69,13 @@ final class WorkerParts implements AutoCloseable {
     private final KafkaClientMetrics consumerMetrics;
     private final KafkaClientMetrics producerMetrics;
 
-    private WorkerParts(TaskThreads threads, GroupSource source, WriteHealth writeHealth, ExecutorService cpuPool,
-            KafkaProducer<byte[], byte[]> producer, TaskTimer timer, KafkaClientMetrics consumerMetrics,
-            KafkaClientMetrics producerMetrics) {
+    /** @param groupSource the source when it is a consumer group's, else null; so is {@code consumerMetrics} */
+    private WorkerParts(TaskThreads threads, TaskSource source, GroupSource groupSource, WriteHealth writeHealth,
+            ExecutorService cpuPool, KafkaProducer<byte[], byte[]> producer, TaskTimer timer,
+            KafkaClientMetrics consumerMetrics, KafkaClientMetrics producerMetrics) {
         this.threads = threads;
         this.source = source;
-        this.groupSource = source;
+        this.groupSource = groupSource;
         this.writeHealth = writeHealth;
         this.cpuPool = cpuPool;
         this.producer = producer;
@@ -94,6 +98,13 @@ final class WorkerParts implements AutoCloseable {
                 new RetryHandOff(config.retryHandOff(), config.ordering() == OrderingMode.KEY, delayed), DelayTiers.SMALLEST);
         TaskThreads threads = new TaskThreads(config.maxInFlight(), config.cpuQueue(), runner);
         TaskTimer timer = new TaskTimer(threads, threads.admission()).start();
+        if (config.consumerMode() == ConsumerMode.SHARE) {
+            ShareSource share = ShareSources.build(config, threads, adminProperties(config)).bindMetrics(metrics);
+            KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(registry);
+            commonGauges(metrics, config, threads.admission(), share, writeHealth);
+            return new WorkerParts(threads, share, null, writeHealth, cpuPool, producer, timer, null, producerMetrics);
+        }
 
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -108,14 +119,20 @@ final class WorkerParts implements AutoCloseable {
         consumerMetrics.bindTo(registry);
         KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
-        Admission admission = threads.admission();
+        metrics.gauge("jobwire.partitions.paused", "Partitions paused for backpressure", null, source::pausedPartitions)
+                .gauge("jobwire.partitions.assigned", "Partitions assigned to this worker", null, source::assignedPartitions);
+        commonGauges(metrics, config, threads.admission(), source, writeHealth);
+        return new WorkerParts(threads, source, source, writeHealth, cpuPool, producer, timer, consumerMetrics, producerMetrics);
+    }
+
+    /** The meters of either source. */
+    private static void commonGauges(WorkerMetrics metrics, WorkerConfig config, Admission admission, TaskSource source,
+            WriteHealth writeHealth) {
         metrics.gauge("jobwire.tasks.in_flight", "Tasks holding an I/O slot (not in a CPU step)", null, admission::inFlight)
                 .gauge("jobwire.tasks.in_flight.max", "The in-flight cap", null, config::maxInFlight)
                 .gauge("jobwire.tasks.active", "Tasks started and not finished, CPU steps included", null, admission::active)
                 .gauge("jobwire.buffer.records", "Records received and not started (held until due included)", null,
                         admission::buffered)
-                .gauge("jobwire.partitions.paused", "Partitions paused for backpressure", null, source::pausedPartitions)
-                .gauge("jobwire.partitions.assigned", "Partitions assigned to this worker", null, source::assignedPartitions)
                 .gauge("jobwire.tasks.oldest_unfinished.age", "How long the oldest received but unfinished record has "
                         + "been in this worker; its offset holds its partition's commits back", "seconds",
                         source::oldestUnfinishedAgeSeconds)
@@ -124,7 +141,6 @@ final class WorkerParts implements AutoCloseable {
                 .counter("jobwire.dead_letters.write_failures",
                         "Dead-letter and delayed-task writes the broker did not acknowledge (each is retried)",
                         writeHealth::failures);
-        return new WorkerParts(threads, source, writeHealth, cpuPool, producer, timer, consumerMetrics, producerMetrics);
     }
 
     private static Properties clientProperties(WorkerConfig config) {
@@ -188,11 +204,11 @@ final class WorkerParts implements AutoCloseable {
     }
 
     int assignedPartitions() {
-        return groupSource.assignedPartitions();
+        return groupSource == null ? 0 : groupSource.assignedPartitions();
     }
 
     int pausedPartitions() {
-        return groupSource.pausedPartitions();
+        return groupSource == null ? 0 : groupSource.pausedPartitions();
     }
 
     @Override
@@ -201,7 +217,9 @@ final class WorkerParts implements AutoCloseable {
         producer.close(Duration.ofSeconds(10));
         cpuPool.shutdownNow();
         cpuPool.awaitTermination(5, TimeUnit.SECONDS);
-        consumerMetrics.close();
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+        }
         producerMetrics.close();
     }
 }

@@ -295,6 +295,14 @@ public final class Admission {
 
     /** Drops a lane's buffered records (its partition is going away); returns how many. */
     public int drop(Lane lane) {
+        return dropBuffered(lane).size();
+    }
+
+    /**
+     * Drops a lane's buffered records and returns them, for a source that must hand each back
+     * (a share group releases them). Held records are not among them: they are dropped when due.
+     */
+    public List<WorkItem> dropBuffered(Lane lane) {
         lock.lock();
         try {
             lane.dropped = true;
@@ -302,9 +310,10 @@ public final class Admission {
                 lane.inRotation = false;
                 rotation.remove(lane);
             }
-            int dropped = lane.queue.drain().size() + lane.resumed.size();
+            List<WorkItem> dropped = new ArrayList<>(lane.queue.drain());
+            dropped.addAll(lane.resumed);
             lane.resumed.clear();
-            buffered -= dropped;
+            buffered -= dropped.size();
             return dropped;
         } finally {
             lock.unlock();

@@ -24,6 +24,7 @@ import java.util.Properties;
  *                         together; the consumer is paused before a poll could exceed it
  * @param partitionHighWatermark a partition with this many buffered plus in-flight tasks pauses
  * @param groupProtocol    {@code classic} or {@code consumer} (KIP-848), Kafka's {@code group.protocol}
+ * @param consumerMode     a consumer group (default) or a share group (queue mode, KIP-932)
  * @param retryHandOff     a retry whose backoff is at least this long is re-published to run later
  *                         instead of waiting in the worker
  * @param partitionWriteLimit a partition with this many dead-letter or delayed-task writes pending pauses
@@ -45,6 +46,7 @@ public record WorkerConfig(
         Duration revocationGrace,
         Duration shutdownGrace,
         String groupProtocol,
+        ConsumerMode consumerMode,
         Duration retryHandOff,
         int partitionWriteLimit,
         Duration readyMaxTaskAge,
@@ -67,6 +69,11 @@ public record WorkerConfig(
         }
         if (bufferCapacity < 8) {
             throw new IllegalArgumentException("buffer capacity must be at least 8, got " + bufferCapacity);
+        }
+        if (consumerMode == ConsumerMode.SHARE && ordering == OrderingMode.KEY) {
+            throw new IllegalArgumentException("JOBWIRE_ORDERING=key cannot be used with JOBWIRE_CONSUMER_MODE=share: a share "
+                    + "group hands the records of one partition to many workers at once, so no order per key holds; use "
+                    + "JOBWIRE_CONSUMER_MODE=group for ordered keys, or JOBWIRE_ORDERING=unordered");
         }
     }
 
@@ -109,6 +116,7 @@ public record WorkerConfig(
                 s.duration("REVOCATION_GRACE", Duration.ofSeconds(10)),
                 s.duration("SHUTDOWN_GRACE", Duration.ofSeconds(20)),
                 groupProtocol(s),
+                consumerMode(s),
                 s.duration("RETRY_HANDOFF", Duration.ofSeconds(1)),
                 s.integer("PARTITION_WRITE_LIMIT", 32, 1, 1_000_000),
                 s.duration("READY_MAX_TASK_AGE", longer(Duration.ofMinutes(10), defaults.maxTaskDuration().plusMinutes(1))),
@@ -155,6 +163,16 @@ public record WorkerConfig(
                     + "' is invalid: expected consumer (Kafka 4's group protocol, KIP-848) or classic");
         }
         return protocol;
+    }
+
+    private static ConsumerMode consumerMode(Settings s) {
+        String mode = s.string("CONSUMER_MODE", "group").toLowerCase(Locale.ROOT);
+        return switch (mode) {
+            case "group" -> ConsumerMode.GROUP;
+            case "share" -> ConsumerMode.SHARE;
+            default -> throw new IllegalArgumentException("JOBWIRE_CONSUMER_MODE='" + mode
+                    + "' is invalid: expected group (a consumer group, the default) or share (a share group, queue mode)");
+        };
     }
 
     private static Duration longer(Duration a, Duration b) {

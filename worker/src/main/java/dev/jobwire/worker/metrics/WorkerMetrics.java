@@ -40,6 +40,7 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
     private final List<GaugeSpec> gauges = new ArrayList<>();
     private final Map<String, TypeMeters> byType = new ConcurrentHashMap<>();
     private final List<Meter> registered = new CopyOnWriteArrayList<>();
+    private final List<Supplier<Number>> counterSources = new CopyOnWriteArrayList<>();
     private volatile MeterRegistry registry;
 
     private record GaugeSpec(String name, String description, String baseUnit, Supplier<Number> value, String[] tags) {
@@ -65,6 +66,9 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
     /** Adds a counter read from {@code value} at scrape time. */
     public WorkerMetrics counter(String name, String description, Supplier<Number> value, String... tags) {
         MeterRegistry bound = requireBound();
+        // A function counter holds its object weakly: a method reference held by nothing else is
+        // collected at the next GC, and the counter then reads 0.
+        counterSources.add(value);
         registered.add(FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).tags(tags)
                 .register(bound));
         return this;
@@ -164,6 +168,7 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
             registered.forEach(bound::remove);
         }
         registered.clear();
+        counterSources.clear();
         byType.clear();
     }
 

@@ -55,6 +55,21 @@ class WorkerConfigTest {
                 .hasMessageContaining("JOBWIRE_MAX_IN_FLIGHT='lots'");
         assertThatThrownBy(() -> WorkerConfig.from(new Settings(Map.of("JOBWIRE_GROUP_PROTOCOL", "eager"))))
                 .hasMessageContaining("JOBWIRE_GROUP_PROTOCOL='eager' is invalid");
+        assertThatThrownBy(() -> WorkerConfig.from(new Settings(Map.of("JOBWIRE_CONSUMER_MODE", "queue"))))
+                .hasMessageContaining("JOBWIRE_CONSUMER_MODE='queue' is invalid");
+    }
+
+    @Test
+    void consumerModeDefaultsToGroupAndShareRefusesPerKeyOrdering() {
+        assertThat(WorkerConfig.from(new Settings(Map.of())).consumerMode()).isEqualTo(ConsumerMode.GROUP);
+        assertThat(WorkerConfig.from(new Settings(Map.of("JOBWIRE_CONSUMER_MODE", "SHARE"))).consumerMode())
+                .isEqualTo(ConsumerMode.SHARE);
+        assertThatThrownBy(() -> WorkerConfig.from(new Settings(Map.of("JOBWIRE_CONSUMER_MODE", "share",
+                "JOBWIRE_ORDERING", "key"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("JOBWIRE_ORDERING=key").hasMessageContaining("JOBWIRE_CONSUMER_MODE=share");
+        assertThat(WorkerConfig.from(new Settings(Map.of("JOBWIRE_CONSUMER_MODE", "group", "JOBWIRE_ORDERING", "key")))
+                .ordering()).isEqualTo(OrderingMode.KEY);
     }
 
     /** Settings Failsafe would refuse only when it builds the policies: refused at start-up, naming the variable. */
