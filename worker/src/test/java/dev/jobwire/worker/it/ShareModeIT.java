@@ -38,7 +38,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealKafkaExtension.class)
 class ShareModeIT {
     private static final Duration PATIENCE = Duration.ofSeconds(180);
-    private static final int WORKERS = 4;
     private static final int TASKS = 200;
 
     private static String createTopics(TestKafka kafka, String prefix, int partitions) {
@@ -62,31 +61,35 @@ class ShareModeIT {
         return counter == null ? 0 : counter.count();
     }
 
+    /**
+     * Three workers on a one-partition topic. (Kafka 4.4.0 hands a 2-partition topic to only one
+     * member per partition when 4 share consumers take one record per poll: measured with bare
+     * {@code KafkaShareConsumer}s too, see docs/worker.md. One partition shows the property itself:
+     * workers beyond the partition count take work in share mode and sit idle in group mode.)
+     */
     @Test
     void moreWorkersThanPartitionsAllWorkInShareModeWhileAConsumerGroupLeavesTheExtraOnesIdle(TestKafka kafka)
             throws Exception {
-        // Share mode: every one of 4 workers on a 2-partition topic runs some of the tasks.
-        double[] share = runSleepTasks(kafka, "share");
-        System.out.printf("share mode, %d workers, 2 partitions, %d tasks of 200 ms, max in flight 1: per worker %s%n",
-                WORKERS, TASKS, java.util.Arrays.toString(share));
-        assertThat(java.util.Arrays.stream(share).filter(n -> n > 0).count()).isEqualTo(WORKERS);
+        double[] share = runSleepTasks(kafka, "share", 1, 3);
+        System.out.printf("share mode, 3 workers, 1 partition, %d tasks of 200 ms, max in flight 1: per worker %s%n",
+                TASKS, java.util.Arrays.toString(share));
+        assertThat(java.util.Arrays.stream(share).filter(n -> n > 0).count()).isEqualTo(3);
 
-        // Group mode: two of the four own a partition each; the other two run nothing.
-        double[] group = runSleepTasks(kafka, "group");
-        System.out.printf("group mode, %d workers, 2 partitions, %d tasks of 200 ms, max in flight 1: per worker %s%n",
-                WORKERS, TASKS, java.util.Arrays.toString(group));
-        assertThat(java.util.Arrays.stream(group).filter(n -> n > 0).count()).isEqualTo(2);
+        double[] group = runSleepTasks(kafka, "group", 1, 3);
+        System.out.printf("group mode, 3 workers, 1 partition, %d tasks of 200 ms, max in flight 1: per worker %s%n",
+                TASKS, java.util.Arrays.toString(group));
+        assertThat(java.util.Arrays.stream(group).filter(n -> n > 0).count()).isEqualTo(1);
         assertThat(java.util.Arrays.stream(group).filter(n -> n == 0).count()).isEqualTo(2);
     }
 
-    /** Starts 4 workers in {@code mode}, waits until all are members with an assignment, runs the tasks; returns each worker's successes. */
-    private static double[] runSleepTasks(TestKafka kafka, String mode) throws Exception {
-        String topic = createTopics(kafka, mode + "-scale", 2);
+    /** Starts workers in {@code mode}, waits until all are members with an assignment, runs the tasks; returns each worker's successes. */
+    private static double[] runSleepTasks(TestKafka kafka, String mode, int partitions, int workerCount) throws Exception {
+        String topic = createTopics(kafka, mode + "-scale", partitions);
         String group = kafka.uniqueGroupId(mode + "-scale");
         List<Worker> workers = new ArrayList<>();
         List<MeterRegistry> meters = new ArrayList<>();
         try {
-            for (int i = 0; i < WORKERS; i++) {
+            for (int i = 0; i < workerCount; i++) {
                 Map<String, String> env = env(kafka, topic, group, mode);
                 env.put("JOBWIRE_MAX_IN_FLIGHT", "1");
                 env.put("JOBWIRE_INSTANCE_ID", "it-" + mode + "-" + i);
@@ -95,10 +98,10 @@ class ShareModeIT {
                 workers.add(Workers.start(env, HandlerRegistry.discover(), registry));
             }
             try (Admin admin = kafka.admin()) {
-                await().atMost(PATIENCE).untilAsserted(() -> assertThat(membersWithPartitions(admin, group, mode))
-                        .isEqualTo(mode.equals("share") ? WORKERS : 2));
+                await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> assertThat(membersWithPartitions(admin, group, mode))
+                        .isEqualTo(mode.equals("share") ? workerCount : partitions));
                 if (mode.equals("group")) {
-                    await().atMost(PATIENCE).untilAsserted(() -> assertThat(groupMembers(admin, group)).isEqualTo(WORKERS));
+                    await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> assertThat(groupMembers(admin, group)).isEqualTo(workerCount));
                 }
             }
             long started = System.nanoTime();
