@@ -10,7 +10,7 @@ import java.util.Map;
 public final class LoadMain {
     static final String USAGE = """
             usage: load-scripts/<scenario> [--bootstrap HOST:PORT] [--count N] [--smoke] [--duration SECONDS] [--results DIR]
-              scenarios: exercise-1 mini-challenge cpu-bound throughput backlog failure-mix rebalance (or: all)
+              scenarios: exercise-1 mini-challenge cpu-bound throughput backlog failure-mix rebalance share-scaling (or: all)
               --bootstrap  use this broker instead of starting a local one
               --count      tasks to publish instead of the scenario's default
               --smoke      small counts: checks that every task is accounted for, judges no speed (CI)
@@ -32,6 +32,7 @@ public final class LoadMain {
         SCENARIOS.put("backlog", Scenarios::backlog);
         SCENARIOS.put("failure-mix", Scenarios::failureMix);
         SCENARIOS.put("rebalance", Scenarios::rebalance);
+        SCENARIOS.put("share-scaling", ShareScaling::run);
     }
 
     private LoadMain() {

@@ -23,6 +23,11 @@ public final class Report {
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private List<Sampler.Sample> timeline = List.of();
+    private final List<Bars> bars = new ArrayList<>();
+
+    /** A bar chart: one group of bars per label, one bar per series. */
+    private record Bars(String title, List<String> labels, Map<String, List<Double>> series) {
+    }
 
     public Report(String scenario) {
         this.scenario = scenario;
@@ -49,6 +54,11 @@ public final class Report {
 
     public void timeline(List<Sampler.Sample> samples) {
         this.timeline = samples;
+    }
+
+    /** Adds a bar chart to the HTML page (its values are in the results too). */
+    public void bars(String title, List<String> labels, Map<String, List<Double>> series) {
+        bars.add(new Bars(title, List.copyOf(labels), new LinkedHashMap<>(series)));
     }
 
     /** Records the ideal, the ratio to it, and whether a ratio target was met (speed is reported, never failed on). */
@@ -94,6 +104,7 @@ public final class Report {
         results.forEach((k, v) -> page.append("<tr><td>").append(escape(k)).append("<td>").append(escape(String.valueOf(v))));
         problems.forEach(p -> page.append("<tr><td><b>PROBLEM</b><td>").append(escape(p)));
         page.append("</table>");
+        bars.forEach(b -> page.append(barChart(b)));
         List<Sampler.Sample> s = timeline;
         List<Double> throughput = new ArrayList<>();
         for (int i = 0; i < s.size(); i++) {
@@ -130,6 +141,43 @@ public final class Report {
                 + "<text x=2 y=%d font-size=11>0</text><text x=%d y=%d font-size=11>%.1f s</text>"
                 + "<polyline fill=none stroke='%s' stroke-width=1.5 points='%s'/></svg>",
                 escape(title), w, h, maxY, h - 20, w - 60, h - 4, maxX, color, points);
+    }
+
+    private static String barChart(Bars b) {
+        String[] colors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"};
+        int w = 800;
+        int h = 220;
+        double max = 1;
+        for (List<Double> values : b.series().values()) {
+            for (Double v : values) {
+                max = Math.max(max, v);
+            }
+        }
+        int groups = b.labels().size();
+        int perGroup = b.series().size();
+        double groupWidth = (w - 60.0) / Math.max(1, groups);
+        double barWidth = groupWidth * 0.8 / Math.max(1, perGroup);
+        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT, "<h3>%s</h3><svg width=%d height=%d>", escape(b.title()),
+                w, h + 20 * perGroup));
+        int series = 0;
+        for (Map.Entry<String, List<Double>> entry : b.series().entrySet()) {
+            String color = colors[series % colors.length];
+            for (int g = 0; g < groups && g < entry.getValue().size(); g++) {
+                double v = entry.getValue().get(g);
+                double bh = (h - 40) * v / max;
+                double x = 50 + g * groupWidth + series * barWidth;
+                svg.append(String.format(Locale.ROOT, "<rect x=%.1f y=%.1f width=%.1f height=%.1f fill='%s'/>"
+                        + "<text x=%.1f y=%.1f font-size=10>%.0f</text>", x, h - 20 - bh, barWidth - 2, bh, color, x, h - 24 - bh, v));
+            }
+            svg.append(String.format(Locale.ROOT, "<rect x=50 y=%d width=10 height=10 fill='%s'/><text x=64 y=%d font-size=11>%s</text>",
+                    h + 4 + 20 * series, color, h + 13 + 20 * series, escape(entry.getKey())));
+            series++;
+        }
+        for (int g = 0; g < groups; g++) {
+            svg.append(String.format(Locale.ROOT, "<text x=%.1f y=%d font-size=11>%s</text>", 50 + g * groupWidth, h - 6,
+                    escape(b.labels().get(g))));
+        }
+        return svg.append("</svg>").toString();
     }
 
     private static String escape(String text) {

@@ -61,29 +61,38 @@ class ShareModeIT {
         return counter == null ? 0 : counter.count();
     }
 
-    /**
-     * Three workers on a one-partition topic. (Kafka 4.4.0 hands a 2-partition topic to only one
-     * member per partition when 4 share consumers take one record per poll: measured with bare
-     * {@code KafkaShareConsumer}s too, see docs/worker.md. One partition shows the property itself:
-     * workers beyond the partition count take work in share mode and sit idle in group mode.)
-     */
+    /** The case: 4 workers on a 2-partition topic, each with 4 I/O slots. */
     @Test
     void moreWorkersThanPartitionsAllWorkInShareModeWhileAConsumerGroupLeavesTheExtraOnesIdle(TestKafka kafka)
             throws Exception {
-        double[] share = runSleepTasks(kafka, "share", 1, 3);
-        System.out.printf("share mode, 3 workers, 1 partition, %d tasks of 200 ms, max in flight 1: per worker %s%n",
+        double[] share = runSleepTasks(kafka, "share", 2, 4, 4);
+        System.out.printf("share mode, 4 workers, 2 partitions, %d tasks of 200 ms, max in flight 4: per worker %s%n",
                 TASKS, java.util.Arrays.toString(share));
-        assertThat(java.util.Arrays.stream(share).filter(n -> n > 0).count()).isEqualTo(3);
+        assertThat(java.util.Arrays.stream(share).filter(n -> n > 0).count()).isEqualTo(4);
 
-        double[] group = runSleepTasks(kafka, "group", 1, 3);
-        System.out.printf("group mode, 3 workers, 1 partition, %d tasks of 200 ms, max in flight 1: per worker %s%n",
+        double[] group = runSleepTasks(kafka, "group", 2, 4, 4);
+        System.out.printf("group mode, 4 workers, 2 partitions, %d tasks of 200 ms, max in flight 4: per worker %s%n",
                 TASKS, java.util.Arrays.toString(group));
-        assertThat(java.util.Arrays.stream(group).filter(n -> n > 0).count()).isEqualTo(1);
+        assertThat(java.util.Arrays.stream(group).filter(n -> n > 0).count()).isEqualTo(2);
         assertThat(java.util.Arrays.stream(group).filter(n -> n == 0).count()).isEqualTo(2);
     }
 
+    /**
+     * One I/O slot per worker: three workers on one partition all take tasks. (On a 2-partition
+     * topic, 4 share consumers that take one record per poll were served by Kafka 4.4.0 one per
+     * partition, bare {@code KafkaShareConsumer}s too: see docs/worker.md.)
+     */
+    @Test
+    void workersWithOneSlotEachShareOnePartition(TestKafka kafka) throws Exception {
+        double[] share = runSleepTasks(kafka, "share", 1, 3, 1);
+        System.out.printf("share mode, 3 workers, 1 partition, %d tasks of 200 ms, max in flight 1: per worker %s%n",
+                TASKS, java.util.Arrays.toString(share));
+        assertThat(java.util.Arrays.stream(share).filter(n -> n > 0).count()).isEqualTo(3);
+    }
+
     /** Starts workers in {@code mode}, waits until all are members with an assignment, runs the tasks; returns each worker's successes. */
-    private static double[] runSleepTasks(TestKafka kafka, String mode, int partitions, int workerCount) throws Exception {
+    private static double[] runSleepTasks(TestKafka kafka, String mode, int partitions, int workerCount, int inFlight)
+            throws Exception {
         String topic = createTopics(kafka, mode + "-scale", partitions);
         String group = kafka.uniqueGroupId(mode + "-scale");
         List<Worker> workers = new ArrayList<>();
@@ -91,7 +100,7 @@ class ShareModeIT {
         try {
             for (int i = 0; i < workerCount; i++) {
                 Map<String, String> env = env(kafka, topic, group, mode);
-                env.put("JOBWIRE_MAX_IN_FLIGHT", "1");
+                env.put("JOBWIRE_MAX_IN_FLIGHT", Integer.toString(inFlight));
                 env.put("JOBWIRE_INSTANCE_ID", "it-" + mode + "-" + i);
                 MeterRegistry registry = new SimpleMeterRegistry();
                 meters.add(registry);
@@ -107,7 +116,7 @@ class ShareModeIT {
             long started = System.nanoTime();
             try (TestTasks tasks = new TestTasks(kafka, topic)) {
                 for (int i = 0; i < TASKS; i++) {
-                    tasks.publish("sleep", "{\"ms\":200}");
+                    tasks.publish("sleep", "{\"ms\":200}", "task-" + i); // keyed: spread over the partitions
                 }
                 tasks.flush();
             }
