@@ -21,11 +21,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.admin.ShareMemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -174,6 +177,40 @@ class ShareModeIT {
 
     private static int groupMembers(Admin admin, String group) throws Exception {
         return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().size();
+    }
+
+    /**
+     * A task running longer than the lock (15 s, the shortest the broker allows) keeps its record:
+     * the lock is renewed at half its duration, so it is neither delivered again nor refused.
+     */
+    @Test
+    void aTaskLongerThanItsLockHasTheLockRenewedAndRunsOnce(TestKafka kafka) throws Exception {
+        String topic = createTopics(kafka, "share-renew", 1);
+        String group = kafka.uniqueGroupId("share-renew");
+        try (Admin admin = kafka.admin()) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                    new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "15000"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        Map<String, String> env = env(kafka, topic, group, "share");
+        env.put("JOBWIRE_ATTEMPT_TIMEOUT", "60s");
+        MeterRegistry meters = new SimpleMeterRegistry();
+        Worker worker = Workers.start(env, HandlerRegistry.discover(), meters);
+        try {
+            try (TestTasks tasks = new TestTasks(kafka, topic)) {
+                tasks.publish("sleep", "{\"ms\":20000}");
+                tasks.flush();
+            }
+            await().atMost(PATIENCE).until(() -> succeeded(meters, "sleep") == 1
+                    && counter(meters, "jobwire.share.records.acknowledged", "ack", "accept") == 1);
+            assertThat(counter(meters, "jobwire.share.lock.renewals")).isPositive();
+            assertThat(counter(meters, "jobwire.share.records.acquired", "delivery", "1")).isEqualTo(1);
+            assertThat(counter(meters, "jobwire.share.records.acquired", "delivery", "2")).isZero();
+            assertThat(counter(meters, "jobwire.share.acknowledgements.failed")).isZero();
+            assertThat(worker.isRunning()).isTrue();
+        } finally {
+            worker.close();
+        }
     }
 
     @Test
