@@ -184,6 +184,10 @@ public final class Worker implements AutoCloseable {
                 if (source != null) {
                     reasons.add(source);
                 }
+                String delays = wired.delays == null ? null : wired.delays.notReadyReason();
+                if (delays != null) {
+                    reasons.add(delays);
+                }
                 String writes = wired.writeHealth.problem();
                 if (writes != null) {
                     reasons.add(writes);

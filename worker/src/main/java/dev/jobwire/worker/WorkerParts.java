@@ -13,6 +13,7 @@ import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.deadletter.DeadLetterWriter;
 import dev.jobwire.worker.delay.DelayedTasks;
 import dev.jobwire.worker.delay.RetryHandOff;
+import dev.jobwire.worker.delay.TierMover;
 import dev.jobwire.worker.execution.PolicyRegistry;
 import dev.jobwire.worker.execution.TaskRunner;
 import dev.jobwire.worker.execution.TaskThreads;
@@ -27,6 +28,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,10 +58,15 @@ final class WorkerParts implements AutoCloseable {
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
     /** Revocation and shutdown wait this long for writes on their way. */
     static final Duration WRITE_GRACE = DELIVERY_TIMEOUT.plusSeconds(5);
+    /** The delay movers of a worker group are the group {@code <JOBWIRE_GROUP_ID>.delays}. */
+    static final String DELAY_GROUP_SUFFIX = ".delays";
 
     final TaskThreads threads;
     final TaskSource source;
     final WriteHealth writeHealth;
+    /** Moves delayed tasks through the tiers; null when no task topic has a delay topic. */
+    final TierMover delays;
+    private final Thread delayThread;
     private final GroupSource groupSource;
     private final ExecutorService cpuPool;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -66,10 +74,12 @@ final class WorkerParts implements AutoCloseable {
     private final KafkaClientMetrics consumerMetrics;
     private final KafkaClientMetrics producerMetrics;
 
-    private WorkerParts(TaskThreads threads, GroupSource source, WriteHealth writeHealth, ExecutorService cpuPool,
-            KafkaProducer<byte[], byte[]> producer, TaskTimer timer, KafkaClientMetrics consumerMetrics,
-            KafkaClientMetrics producerMetrics) {
+    private WorkerParts(TaskThreads threads, GroupSource source, WriteHealth writeHealth, TierMover delays,
+            ExecutorService cpuPool, KafkaProducer<byte[], byte[]> producer, TaskTimer timer,
+            KafkaClientMetrics consumerMetrics, KafkaClientMetrics producerMetrics) {
         this.threads = threads;
+        this.delays = delays;
+        this.delayThread = delays == null ? null : Thread.ofPlatform().name("jobwire-delays").start(delays);
         this.source = source;
         this.groupSource = source;
         this.writeHealth = writeHealth;
@@ -124,7 +134,38 @@ final class WorkerParts implements AutoCloseable {
                 .counter("jobwire.dead_letters.write_failures",
                         "Dead-letter and delayed-task writes the broker did not acknowledge (each is retried)",
                         writeHealth::failures);
-        return new WorkerParts(threads, source, writeHealth, cpuPool, producer, timer, consumerMetrics, producerMetrics);
+        TierMover delays = delayMover(config, layout, producer, metrics);
+        return new WorkerParts(threads, source, writeHealth, delays, cpuPool, producer, timer, consumerMetrics, producerMetrics);
+    }
+
+    /** The mover of the delay topics the task topics have, in its own consumer group; null if none has one. */
+    private static TierMover delayMover(WorkerConfig config, TopicLayout layout, KafkaProducer<byte[], byte[]> producer,
+            WorkerMetrics metrics) {
+        Map<String, DelayTiers> tiers = new LinkedHashMap<>();
+        layout.byTaskTopic().forEach((topic, task) -> {
+            if (task.tiers() != null) {
+                tiers.put(topic, task.tiers());
+            }
+        });
+        if (tiers.isEmpty()) {
+            return null;
+        }
+        Properties props = consumerProperties(config);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + DELAY_GROUP_SUFFIX);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "jobwire-delays-" + config.instanceId());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        TierMover mover = new TierMover(new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                producer, tiers);
+        int maxTiers = tiers.values().stream().mapToInt(DelayTiers::count).max().orElse(0);
+        for (int tier = 0; tier < maxTiers; tier++) {
+            int t = tier;
+            metrics.gauge("jobwire.delay.waiting", "Delayed tasks waiting in a tier of the delay topics, as seen by this worker",
+                    null, () -> mover.waiting(t), "tier", DelayTiers.delayOf(tier).toSeconds() + "s");
+        }
+        metrics.counter("jobwire.delay.moved", "Delayed tasks moved on, by destination", mover::movedToTier, "to", "tier")
+                .counter("jobwire.delay.moved", "Delayed tasks moved on, by destination", mover::movedToTaskTopic, "to",
+                        "task_topic");
+        return mover;
     }
 
     private static Properties clientProperties(WorkerConfig config) {
@@ -197,6 +238,11 @@ final class WorkerParts implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        if (delays != null) {
+            delays.requestStop();
+            delays.awaitFinished(Duration.ofSeconds(30));
+            delayThread.join(TimeUnit.SECONDS.toMillis(5));
+        }
         timer.close();
         producer.close(Duration.ofSeconds(10));
         cpuPool.shutdownNow();
