@@ -5,6 +5,7 @@ import dev.jobwire.worker.execution.PolicyRegistry;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.health.BrokerProbe;
 import dev.jobwire.worker.metrics.WorkerMetrics;
+import dev.jobwire.worker.topics.GroupSession;
 import dev.jobwire.worker.topics.TopicLayout;
 import dev.jobwire.worker.topics.TopicSetup;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,6 +75,10 @@ public final class Worker implements AutoCloseable {
             TopicLayout layout = awaitTopics(admin);
             if (layout == null) {
                 return; // stopped while waiting
+            }
+            if (config.groupProtocol().equals("consumer")) {
+                GroupSession.apply(admin, List.of(config.groupId(), config.groupId() + WorkerParts.DELAY_GROUP_SUFFIX),
+                        config.sessionTimeout(), WorkerParts.heartbeat(config));
             }
             probe = new BrokerProbe(admin, Duration.ofSeconds(5), Duration.ofSeconds(15)).start();
             WorkerParts wired = WorkerParts.build(config, handlers, policies, metrics, registry, layout);

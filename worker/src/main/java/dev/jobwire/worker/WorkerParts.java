@@ -199,6 +199,8 @@ final class WorkerParts implements AutoCloseable {
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, config.groupProtocol());
         if (config.groupProtocol().equals("classic")) {
             props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+            props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(config.sessionTimeout().toMillis()));
+            props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(heartbeat(config).toMillis()));
         } else {
             // The consumer protocol assigns on the broker and keeps session timing there (group configs).
             for (String brokerSide : new String[] {ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
@@ -217,6 +219,12 @@ final class WorkerParts implements AutoCloseable {
         // meanwhile cannot be fetched before it returns: Kafka's 500 ms stalled every resume.
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
         return props;
+    }
+
+    /** A third of the session, at least a second: three heartbeats may be lost before the session ends. */
+    static Duration heartbeat(WorkerConfig config) {
+        Duration third = config.sessionTimeout().dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : third;
     }
 
     private static ThreadFactory cpuThreadFactory() {

@@ -33,8 +33,6 @@ final class Workers {
         env.put("JOBWIRE_COMMIT_INTERVAL", "200ms");
         env.put("JOBWIRE_SHUTDOWN_GRACE", "5s");
         env.put("JOBWIRE_REVOCATION_GRACE", "5s");
-        env.put("JOBWIRE_KAFKA_SESSION_TIMEOUT_MS", "10000");
-        env.put("JOBWIRE_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         return env;
     }
 
