@@ -215,7 +215,7 @@ final class TaskJsonParser {
             return null;
         }
         try {
-            return new TaskRequest(type, payload, key, headers, deadline, contentType, traceparent, topic);
+            return new TaskRequest(type, payload, key, headers, deadline, contentType, traceparent, topic, null, null);
         } catch (IllegalArgumentException e) {
             errors.add(new FieldError(at.isEmpty() ? "" : at, e.getMessage()));
             return null;
