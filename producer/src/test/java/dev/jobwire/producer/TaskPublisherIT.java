@@ -363,9 +363,11 @@ class TaskPublisherIT {
         assertThat(kafka.read(topic, 1, Duration.ofSeconds(2))).isEmpty();
     }
 
+    /** The value of the header, which must be present. */
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null ? null : utf8(header.value());
+        assertThat(header).as("header %s", name).isNotNull();
+        return utf8(header.value());
     }
 
     private static String utf8(byte[] bytes) {

@@ -289,20 +289,26 @@ public final class KafkaTaskPublisher implements TaskPublisher {
                 complete(task, null, FailureClassifier.sameFailureFor(earlier.failure(), task.taskId()));
                 return;
             }
-            SendCallback callback;
+            ProducerRecord<byte[], byte[]> record;
             try {
-                callback = new SendCallback(task, routed(task.prepared()));
+                record = routed(task.prepared());
             } catch (RuntimeException e) { // the delay topic's metadata did not come: nothing is sent
-                callback = new SendCallback(task, task.prepared().record());
+                SendCallback callback = new SendCallback(task, task.prepared().record());
+                callback.onCompletion(null, e);
+                handedOver(callback);
+                return;
+            }
+            SendCallback callback = new SendCallback(task, record);
+            try {
+                producer.send(record, callback);
+            } catch (RuntimeException e) {
                 callback.onCompletion(null, e);
             }
-            if (callback.failureDuringHandOver == null) {
-                try {
-                    producer.send(callback.record, callback);
-                } catch (RuntimeException e) {
-                    callback.onCompletion(null, e);
-                }
-            }
+            handedOver(callback);
+        }
+
+        /** Remembers a failure to hand the record over, for the tasks queued before it. */
+        private void handedOver(SendCallback callback) {
             callback.handedOver = true;
             PublishException failure = callback.failureDuringHandOver;
             if (failure != null && (failure.failure() == PublishFailure.BROKER_UNAVAILABLE

@@ -37,11 +37,12 @@ class PublishCliTest {
         assertThat(both.err()).contains("mutually exclusive");
         // checked when publishing; the unreachable bootstrap server is never contacted
         CliRun expiresFirst = CliRun.run("--type", "t", "--payload", "{}", "--delay", "10m", "--deadline", "5m",
-                "-b", "127.0.0.1:1");
+                "-b", "127.0.0.1:1", "--delivery-timeout", "1s");
         assertThat(expiresFirst.exitCode()).isEqualTo(2);
         assertThat(expiresFirst.err()).startsWith("jobwire-publish: deadline ")
                 .endsWith(": the task would expire before it may start" + System.lineSeparator());
-        CliRun tooFar = CliRun.run("--type", "t", "--payload", "{}", "--not-before", "9999-01-01T00:00:00Z", "-b", "127.0.0.1:1");
+        CliRun tooFar = CliRun.run("--type", "t", "--payload", "{}", "--not-before", "9999-01-01T00:00:00Z",
+                "-b", "127.0.0.1:1", "--delivery-timeout", "1s");
         assertThat(tooFar.exitCode()).isEqualTo(2);
         assertThat(tooFar.err()).isEqualTo("jobwire-publish: notBefore 9999-01-01T00:00:00Z is more than 3650 days "
                 + "(about 10 years) ahead" + System.lineSeparator());
