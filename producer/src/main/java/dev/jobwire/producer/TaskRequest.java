@@ -1,11 +1,11 @@
 package dev.jobwire.producer;
 
 import dev.jobwire.logging.ControlChars;
+import dev.jobwire.producer.internal.Durations;
 import dev.jobwire.wire.HeaderValues;
 import dev.jobwire.wire.TaskHeaders;
 import dev.jobwire.wire.TaskMetadata;
 import dev.jobwire.wire.TaskTypes;
-import dev.jobwire.producer.internal.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
