@@ -71,7 +71,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private void runWorker() {
-        try (Admin admin = Admin.create(WorkerParts.adminProperties(config))) {
+        Admin admin = Admin.create(WorkerParts.adminProperties(config));
+        try {
             TopicLayout layout = awaitTopics(admin);
             if (layout == null) {
                 return; // stopped while waiting
@@ -104,6 +105,9 @@ public final class Worker implements AutoCloseable {
             phase = Phase.FAILED;
             log.error("worker failed; unfinished tasks will be delivered again", e);
         } finally {
+            // Stopped while the broker does not answer: its calls in flight are given up at once
+            // (Kafka's close would otherwise wait for them to time out, a minute by default).
+            admin.close(stopRequested ? Duration.ZERO : Duration.ofSeconds(5));
             if (phase != Phase.FAILED) {
                 phase = Phase.STOPPED;
             }

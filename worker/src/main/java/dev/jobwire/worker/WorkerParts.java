@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -175,9 +176,12 @@ final class WorkerParts implements AutoCloseable {
         return props;
     }
 
+    /** The worker's admin client: topic set-up, group session, broker probe; each call gives up within seconds. */
     static Properties adminProperties(WorkerConfig config) {
         Properties props = clientProperties(config);
-        props.put("client.id", "jobwire-admin-" + config.instanceId());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "jobwire-admin-" + config.instanceId());
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         return props;
     }
 

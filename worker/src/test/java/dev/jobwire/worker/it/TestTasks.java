@@ -25,9 +25,13 @@ final class TestTasks implements AutoCloseable {
     private final List<Future<RecordMetadata>> sent = new ArrayList<>();
 
     TestTasks(TestKafka kafka, String topic) {
+        this(kafka.bootstrapServers(), topic);
+    }
+
+    TestTasks(String bootstrapServers, String topic) {
         this.topic = topic;
         this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new ByteArraySerializer(), new ByteArraySerializer());

@@ -46,7 +46,12 @@ final class Workers {
 
     /** Records a consumer group has committed minus the topic's end offsets: 0 when all is committed. */
     static long uncommitted(TestKafka kafka, String group, String topic, int partitions) throws Exception {
-        try (Admin admin = kafka.admin()) {
+        return uncommitted(kafka.bootstrapServers(), group, topic, partitions);
+    }
+
+    static long uncommitted(String bootstrapServers, String group, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
