@@ -185,8 +185,9 @@ final class WorkerParts implements AutoCloseable {
         return props;
     }
 
-    private static Properties producerProperties(WorkerConfig config, TopicLayout layout) {
-        Properties props = ProducerSettings.idempotent(clientProperties(config), "jobwire-writes-" + config.instanceId());
+    private static Map<String, Object> producerProperties(WorkerConfig config, TopicLayout layout) {
+        Map<String, Object> props = ProducerSettings.idempotent(clientProperties(config));
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "jobwire-writes-" + config.instanceId());
         props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(DELIVERY_TIMEOUT.toMillis()));
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
