@@ -139,7 +139,6 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
         if (failedAttempts > 0) {
             m.failedAttempts.add(failedAttempts);
         }
-        m.attempts.add(attempts);
     }
 
     public void cancelled(String type) {
@@ -173,7 +172,6 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
         final LongAdder succeeded = new LongAdder();
         final LongAdder retried = new LongAdder();
         final LongAdder failedAttempts = new LongAdder();
-        final LongAdder attempts = new LongAdder();
         final LongAdder cancelled = new LongAdder();
         final LongAdder handedOff = new LongAdder();
         final Map<DeadLetterReason, LongAdder> deadLettered = new EnumMap<>(DeadLetterReason.class);
@@ -187,7 +185,6 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
             counter(registry, registered, "jobwire.tasks.succeeded", "Tasks finished successfully", type, succeeded);
             counter(registry, registered, "jobwire.tasks.retried", "Retries (attempts after the first)", type, retried);
             counter(registry, registered, "jobwire.tasks.attempts.failed", "Attempts that failed", type, failedAttempts);
-            counter(registry, registered, "jobwire.tasks.attempts", "Attempts made by finished tasks", type, attempts);
             counter(registry, registered, "jobwire.tasks.cancelled",
                     "Tasks cancelled by shutdown or rebalance (delivered again later)", type, cancelled);
             counter(registry, registered, "jobwire.tasks.retries.handed_off",
