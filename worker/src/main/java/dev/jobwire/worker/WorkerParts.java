@@ -156,7 +156,8 @@ final class WorkerParts implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "jobwire-delays-" + config.instanceId());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
         TierMover mover = new TierMover(new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                producer, tiers);
+                producer, tiers, metrics.timer("jobwire.delay.move.lateness",
+                        "How long after its time in its tier was up a delayed task was moved on: the delay mover's lag"));
         int maxTiers = tiers.values().stream().mapToInt(DelayTiers::count).max().orElse(0);
         for (int tier = 0; tier < maxTiers; tier++) {
             int t = tier;

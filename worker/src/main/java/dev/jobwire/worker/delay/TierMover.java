@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -56,6 +57,7 @@ public final class TierMover implements Runnable {
     private final Map<Integer, Long> waitingByTier = new ConcurrentHashMap<>();
     private final AtomicLong movedToTier = new AtomicLong();
     private final AtomicLong movedToTask = new AtomicLong();
+    private final LongConsumer moveLateness;
     private volatile boolean stopRequested;
     private volatile long lastPollNanos = System.nanoTime();
     private long lastCommitNanos;
@@ -91,10 +93,15 @@ public final class TierMover implements Runnable {
     /**
      * @param tiersByTaskTopic the tiers of each task topic's delay topic (task topics without one are not moved)
      */
+    /**
+     * @param moveLateness told, for every move, how long after its time in its tier was up the
+     *                     record moved (milliseconds): the mover's lag
+     */
     public TierMover(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
-            Map<String, DelayTiers> tiersByTaskTopic) {
+            Map<String, DelayTiers> tiersByTaskTopic, LongConsumer moveLateness) {
         this.consumer = consumer;
         this.producer = producer;
+        this.moveLateness = moveLateness;
         Map<String, DelayTiers> byDelayTopic = new HashMap<>();
         tiersByTaskTopic.forEach((topic, tiers) -> byDelayTopic.put(TopicNames.delayTopicFor(topic), tiers));
         this.tiersByDelayTopic = Map.copyOf(byDelayTopic);
@@ -170,6 +177,7 @@ public final class TierMover implements Runnable {
                 state.resumeAtMillis = movableAt;
                 return;
             }
+            moveLateness.accept(now - movableAt);
             Move move = new Move(next(partition.topic(), record), record.offset());
             state.moves.add(move);
             send(move);

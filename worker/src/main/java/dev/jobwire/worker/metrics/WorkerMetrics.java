@@ -70,6 +70,13 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
         return this;
     }
 
+    /** A histogram timer; the returned recorder takes milliseconds (negative ones count as 0). */
+    public java.util.function.LongConsumer timer(String name, String description) {
+        Timer timer = Timer.builder(name).description(description).publishPercentileHistogram().register(requireBound());
+        registered.add(timer);
+        return millis -> timer.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;

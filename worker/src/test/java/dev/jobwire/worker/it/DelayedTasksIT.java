@@ -129,6 +129,45 @@ class DelayedTasksIT {
         }
     }
 
+    /**
+     * With per-key order a retry stays in place, however long its backoff: it keeps its key, so the
+     * next task of that key waits for it instead of overtaking it. (Its I/O slot is freed while it waits.)
+     */
+    @Test
+    void withKeyOrderALongRetryStaysInPlaceAndTheNextTaskOfItsKeyWaits(TestKafka kafka) throws Exception {
+        String topic = "keyed-" + kafka.uniqueGroupId("t");
+        Map<String, String> env = env(kafka, topic, kafka.uniqueGroupId("keyed"));
+        env.put("JOBWIRE_ORDERING", "key");
+        env.put("JOBWIRE_RETRY_HANDOFF", "1s");
+        env.put("JOBWIRE_TYPE_POLICIES", "flaky:max-attempts=2,backoff-initial=3s,backoff-max=3s,jitter=0,breaker-failure-rate=0");
+        List<String> order = new CopyOnWriteArrayList<>();
+        AtomicInteger flakyAttempts = new AtomicInteger();
+        HandlerRegistry handlers = new HandlerRegistry()
+                .register("flaky", (task, context) -> {
+                    if (flakyAttempts.incrementAndGet() == 1) {
+                        order.add("flaky failed");
+                        throw new java.io.IOException("not yet");
+                    }
+                    order.add("flaky succeeded");
+                })
+                .register("next", (task, context) -> order.add("next ran"))
+                .register("other", (task, context) -> order.add("other key ran"));
+        Worker worker = Workers.start(env, handlers);
+        try (TestTasks tasks = new TestTasks(kafka, topic)) {
+            await().atMost(PATIENCE).until(() -> worker.notReadyReasons().isEmpty());
+            tasks.publish("flaky", "{}", "customer-7");
+            tasks.publish("next", "{}", "customer-7");
+            tasks.publish("other", "{}", "customer-8");
+            tasks.flush();
+            await().atMost(PATIENCE).until(() -> order.size() == 4);
+        } finally {
+            worker.close();
+        }
+        assertThat(order).containsSubsequence("flaky failed", "flaky succeeded", "next ran");
+        assertThat(order.indexOf("other key ran")).as("another key does not wait").isLessThan(order.indexOf("flaky succeeded"));
+        assertThat(kafka.read(TopicNames.delayTopicFor(topic), 1, Duration.ofSeconds(1))).as("it never left its partition").isEmpty();
+    }
+
     @Test
     void tasksWaitingInTheDelayTopicSurviveASigkill(TestKafka kafka) throws Exception {
         Map<String, Instant> calledAt = new ConcurrentHashMap<>();
