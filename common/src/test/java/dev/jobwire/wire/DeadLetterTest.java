@@ -45,6 +45,27 @@ class DeadLetterTest {
         assertThat(headers.lastHeader(TaskHeaders.TASK_ID)).isNotNull();
     }
 
+    /** A raw dead letter replayed by hand and failing again keeps the first round's headers, renamed. */
+    @Test
+    void aDeadLetterOfADeadLetterKeepsTheEarlierRoundsHeaders() throws Exception {
+        Headers headers = new RecordHeaders();
+        TaskMetadata.create("t", null, null, null).writeTo(headers);
+        headers.add("kafka_dlt-exception-message", HeaderValues.utf8("a Spring dead letter's reason"));
+        new DeadLetter("jobwire.tasks", 1, 7, T0, DeadLetterReason.NON_RETRYABLE, 1, List.of(), "x.First", "first round", "", "w1", T0)
+                .writeTo(headers);
+        new DeadLetter("jobwire.tasks", 2, 9, T0, DeadLetterReason.RETRIES_EXHAUSTED, 3, List.of(), "x.Second", "second round", "",
+                "w2", T0.plusSeconds(5)).writeTo(headers);
+
+        DeadLetter now = DeadLetter.readFrom(headers);
+        assertThat(now.exceptionMessage()).isEqualTo("second round");
+        assertThat(now.originalOffset()).isEqualTo(9);
+        assertThat(HeaderValues.last(headers, "jobwire.prev-dlt.exception-message")).isEqualTo("first round");
+        assertThat(HeaderValues.last(headers, "jobwire.prev-dlt.reason")).isEqualTo("NON_RETRYABLE");
+        assertThat(HeaderValues.last(headers, "jobwire.prev-dlt.original-offset")).isEqualTo("7");
+        assertThat(HeaderValues.last(headers, "kafka_dlt-exception-message")).isEqualTo("a Spring dead letter's reason");
+        assertThat(headers.headers(DeadLetterHeaders.FORMAT)).hasSize(1);
+    }
+
     @Test
     void stackTraceIsBounded() {
         RuntimeException deep = new RuntimeException("x".repeat(50_000));

@@ -1,5 +1,7 @@
 package dev.jobwire.viewer;
 
+import dev.jobwire.ops.JvmMeters;
+import dev.jobwire.ops.StopSignals;
 import dev.jobwire.config.Settings;
 import dev.jobwire.viewer.actions.JobRegistry;
 import dev.jobwire.viewer.actions.MarkActions;
@@ -28,12 +30,7 @@ import dev.jobwire.viewer.security.TokenStrength;
 import dev.jobwire.wire.TopicProvisioner;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -72,6 +69,7 @@ public final class ViewerServer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        StopSignals signals = StopSignals.install("the dead-letter viewer");
         ViewerConfig config;
         try {
             config = ViewerConfig.fromSettings(Settings.fromEnvironment());
@@ -88,7 +86,13 @@ public final class ViewerServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jobwire-viewer-shutdown"));
+        try {
+            signals.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.close();
+        System.exit(0);
     }
 
     /**
@@ -104,13 +108,9 @@ public final class ViewerServer implements AutoCloseable {
             provisionTopics(config);
             String token = config.token() != null ? config.token() : Sessions.randomToken();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            new JvmMemoryMetrics().bindTo(registry);
-            JvmGcMetrics gc = new JvmGcMetrics();
-            gc.bindTo(registry);
-            closeables.add(gc);
-            new JvmThreadMetrics().bindTo(registry);
-            new ProcessorMetrics().bindTo(registry);
-            new UptimeMetrics().bindTo(registry);
+            JvmMeters jvm = new JvmMeters();
+            jvm.bindTo(registry);
+            closeables.add(jvm);
 
             AtomicLong version = new AtomicLong();
             MarkStore marks = new MarkStore(version);

@@ -114,6 +114,10 @@ public final class KraftBroker implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // Let a consumer group (KIP-848 protocol) ask for a session as short as a classic member may
+        // (6 s): Kafka's default floor is 45 s, which leaves a crashed worker's partitions idle that long.
+        p.setProperty("group.consumer.min.session.timeout.ms", "6000");
+        p.setProperty("group.consumer.min.heartbeat.interval.ms", "1000");
         // Topics are created on purpose (worker start-up, scripts, tests), never by a typo.
         p.setProperty("auto.create.topics.enable", "false");
         p.setProperty("num.partitions", "6");

@@ -9,8 +9,15 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Contract.</b>
  * <ul>
- *   <li>Input problems (an invalid {@link TaskRequest} field, a deadline already past) are
+ *   <li>Input problems (an invalid {@link TaskRequest} field, a deadline already past, a start
+ *       time more than {@link TaskRequest#MAX_DELAY} ahead or at or after the deadline) are
  *       {@link IllegalArgumentException}s thrown by the call, before anything is sent.</li>
+ *   <li>A delayed task ({@link TaskRequest#delay()}, {@link TaskRequest#notBefore()}) carries
+ *       {@code jobwire.not-before}. With at least a second left it is written to the delay topic of
+ *       its task topic ({@code <task topic>.delay}), in the partition of its delay tier, key kept;
+ *       with less, to its task topic. A missing delay topic fails the future with
+ *       {@link PublishFailure#TOPIC_NOT_FOUND} and nothing is written. The receipt says where the
+ *       record was written and, in {@link PublishReceipt#notBefore()}, when the task will run.</li>
  *   <li>Broker problems never throw: the returned future fails with a {@link PublishException}
  *       whose {@link PublishException#failure() failure} says why (broker unreachable, topic not
  *       found, record too large, not authorized, closed).</li>
@@ -19,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
  *       acknowledgement).</li>
  *   <li>{@code publish} does not block the caller: records are handed to the Kafka client on the
  *       publisher's own threads, in call order per topic, so tasks published one after another
- *       with the same key keep their order.</li>
+ *       with the same key to the same topic keep their order (a delayed task goes to the delay
+ *       topic: its start time, not its call order, decides).</li>
  *   <li>Futures complete on a callback thread of the publisher, never on Kafka's network thread,
  *       one at a time in the order the broker answered: a dependent stage that blocks delays the
  *       futures after it, so hand slow work to an executor ({@code thenApplyAsync} and the like).</li>
@@ -51,7 +59,8 @@ public interface TaskPublisher extends AutoCloseable {
      *
      * @return completes with the receipt once the broker acknowledged the task, or fails with a
      *         {@link PublishException}
-     * @throws IllegalArgumentException when the request's deadline has already passed
+     * @throws IllegalArgumentException when the request's deadline has already passed, or its start
+     *                                  time is invalid ({@link TaskRequest#startTime})
      */
     CompletableFuture<PublishReceipt> publish(TaskRequest request);
 

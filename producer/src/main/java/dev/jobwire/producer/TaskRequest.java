@@ -1,11 +1,13 @@
 package dev.jobwire.producer;
 
 import dev.jobwire.logging.ControlChars;
+import dev.jobwire.producer.internal.Durations;
 import dev.jobwire.wire.HeaderValues;
 import dev.jobwire.wire.TaskHeaders;
 import dev.jobwire.wire.TaskMetadata;
 import dev.jobwire.wire.TaskTypes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,7 +22,15 @@ import java.util.regex.Pattern;
  * Build with {@link #builder(String)}.
  *
  * <p>Defaults: empty payload, no key, no extra headers, no deadline, content type
- * {@value TaskMetadata#DEFAULT_CONTENT_TYPE}, no traceparent, the publisher's default topic.
+ * {@value TaskMetadata#DEFAULT_CONTENT_TYPE}, no traceparent, the publisher's default topic, and no
+ * delay (the task may start at once).
+ *
+ * <p>A task may be given a start time, either as a {@code delay} counted from the moment it is
+ * published or as an instant ({@code notBefore}), not both. Either may be at most {@link #MAX_DELAY}
+ * ahead; a {@code notBefore} already past means "at once". The deadline, when given, must be after
+ * the start time, or the task would expire before it may start. What needs a clock (the start time
+ * of a delay, a {@code notBefore} too far ahead, a deadline before a delay's end) is checked by
+ * {@link #startTime(Instant)}, which the publisher calls at the moment of publishing.
  *
  * <p>{@code equals} compares the payload array by identity, as records do.
  *
@@ -34,9 +44,20 @@ import java.util.regex.Pattern;
  * @param contentType MIME type of the payload
  * @param traceparent W3C trace context ({@code 00-<32 hex>-<16 hex>-<2 hex>}); null for none
  * @param topic       topic to publish to; null for the publisher's default
+ * @param delay       the task must not start before this much time after it is published; null or
+ *                    zero for at once; not negative, at most {@link #MAX_DELAY}
+ * @param notBefore   the task must not start before this instant; null for at once
  */
 public record TaskRequest(String type, byte[] payload, String key, Map<String, String> headers, Instant deadline,
-        String contentType, String traceparent, String topic) {
+        String contentType, String traceparent, String topic, Duration delay, Instant notBefore) {
+
+    /** {@link #MAX_DELAY} in days. */
+    public static final long MAX_DELAY_DAYS = 3650;
+    /**
+     * The furthest ahead a task may be scheduled: 3650 days (about 10 years). A start time further
+     * out is almost always a unit mistake (milliseconds taken for seconds, a year typed wrong).
+     */
+    public static final Duration MAX_DELAY = Duration.ofDays(MAX_DELAY_DAYS);
 
     private static final Pattern CONTENT_TYPE = Pattern.compile(
             "[A-Za-z0-9!#$&^_.+-]{1,127}/[A-Za-z0-9!#$&^_.+-]{1,127}(\\s*;.*)?");
@@ -67,6 +88,39 @@ public record TaskRequest(String type, byte[] payload, String key, Map<String, S
         if (topic != null) {
             require(topicProblem(topic));
         }
+        if (delay != null) {
+            require(delayProblem(delay));
+            if (notBefore != null) {
+                throw new IllegalArgumentException("give either a delay or a notBefore, not both");
+            }
+        }
+        if (notBefore != null && deadline != null) {
+            require(deadlineBeforeStartProblem(deadline, notBefore));
+        }
+    }
+
+    /**
+     * When the task may start if it is published at {@code now}: {@code now + delay}, or
+     * {@code notBefore}; null when it may start at once (no delay, a zero delay, or a
+     * {@code notBefore} not after {@code now}).
+     *
+     * @throws IllegalArgumentException when the start time is more than {@link #MAX_DELAY} after
+     *                                  {@code now}, or the deadline is not after it
+     */
+    public Instant startTime(Instant now) {
+        Instant start;
+        if (delay != null) {
+            start = delay.isZero() ? null : now.plus(delay);
+        } else if (notBefore != null) {
+            require(notBeforeProblem(notBefore, now));
+            start = notBefore.isAfter(now) ? notBefore : null;
+        } else {
+            start = null;
+        }
+        if (start != null && deadline != null) {
+            require(deadlineBeforeStartProblem(deadline, start));
+        }
+        return start;
     }
 
     public static Builder builder(String type) {
@@ -136,6 +190,34 @@ public record TaskRequest(String type, byte[] payload, String key, Map<String, S
         return null;
     }
 
+    /** Null when {@code delay} may be used, otherwise why not. */
+    public static String delayProblem(Duration delay) {
+        if (delay.isNegative()) {
+            return "delay " + Durations.format(delay) + " is negative; a task cannot be scheduled in the past "
+                    + "(no delay, or zero, starts it at once)";
+        }
+        if (delay.compareTo(MAX_DELAY) > 0) {
+            return "delay " + Durations.format(delay) + " is longer than the maximum of " + MAX_DELAY_DAYS
+                    + " days (about 10 years)";
+        }
+        return null;
+    }
+
+    /** Null when a task published at {@code now} may be given {@code notBefore}, otherwise why not. */
+    public static String notBeforeProblem(Instant notBefore, Instant now) {
+        return Duration.between(now, notBefore).compareTo(MAX_DELAY) > 0
+                ? "notBefore " + notBefore + " is more than " + MAX_DELAY_DAYS + " days (about 10 years) ahead"
+                : null;
+    }
+
+    /** Null when a task may start at {@code start} and still meet {@code deadline}, otherwise why not. */
+    public static String deadlineBeforeStartProblem(Instant deadline, Instant start) {
+        return deadline.isAfter(start)
+                ? null
+                : "deadline " + deadline + " is not after the start time " + start
+                        + ": the task would expire before it may start";
+    }
+
     private static void require(String problem) {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
@@ -152,6 +234,8 @@ public record TaskRequest(String type, byte[] payload, String key, Map<String, S
         private String contentType;
         private String traceparent;
         private String topic;
+        private Duration delay;
+        private Instant notBefore;
 
         private Builder(String type) {
             this.type = type;
@@ -202,9 +286,25 @@ public record TaskRequest(String type, byte[] payload, String key, Map<String, S
             return this;
         }
 
+        /**
+         * The task must not start before this much time after it is published (at most
+         * {@link #MAX_DELAY}); null or zero for at once. Excludes {@link #notBefore}.
+         */
+        public Builder delay(Duration delay) {
+            this.delay = delay;
+            return this;
+        }
+
+        /** The task must not start before this instant; null, or an instant already past, for at once. Excludes {@link #delay}. */
+        public Builder notBefore(Instant notBefore) {
+            this.notBefore = notBefore;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when a field is invalid */
         public TaskRequest build() {
-            return new TaskRequest(type, payload, key, headers, deadline, contentType, traceparent, topic);
+            return new TaskRequest(type, payload, key, headers, deadline, contentType, traceparent, topic, delay,
+                    notBefore);
         }
     }
 }

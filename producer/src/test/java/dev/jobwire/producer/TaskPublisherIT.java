@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -230,6 +231,143 @@ class TaskPublisherIT {
                     .hasMessageStartingWith("task 1: deadline ").hasMessageEndingWith("has already passed");
         }
         assertThat(kafka.read(topic, 1, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    @Test
+    void aFiveSecondDelayWaitsInTier2OfTheDelayTopicWithItsKeyAndStartTime(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-delay", 3);
+        String delayTopic = DelayTopics.create(kafka, topic);
+        Instant before = Instant.now();
+        PublishReceipt receipt;
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).build())) {
+            receipt = publisher.publish(TaskRequest.builder("report.build").payload("{\"id\":7}").key("customer-42")
+                    .header("tenant", "acme").delay(Duration.ofSeconds(5)).build()).join();
+        }
+
+        assertThat(receipt.topic()).isEqualTo(delayTopic);
+        assertThat(receipt.partition()).isEqualTo(2); // 4 s <= 5 s < 8 s
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.read(delayTopic, 1, Duration.ofSeconds(20));
+        assertThat(records).hasSize(1);
+        ConsumerRecord<byte[], byte[]> record = records.getFirst();
+        assertThat(record.partition()).isEqualTo(2);
+        assertThat(record.offset()).isEqualTo(receipt.offset());
+        assertThat(record.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+        assertThat(record.timestamp()).isEqualTo(receipt.timestamp().toEpochMilli());
+        assertThat(utf8(record.key())).isEqualTo("customer-42");
+        assertThat(utf8(record.value())).isEqualTo("{\"id\":7}");
+        Instant createdAt = Instant.parse(header(record, TaskHeaders.CREATED_AT));
+        Instant notBefore = Instant.parse(header(record, TaskHeaders.NOT_BEFORE));
+        assertThat(notBefore).isEqualTo(receipt.notBefore()).isEqualTo(createdAt.plusSeconds(5));
+        assertThat(createdAt).isBetween(before, Instant.now());
+        assertThat(header(record, TaskHeaders.TASK_ID)).isEqualTo(receipt.taskId());
+        assertThat(header(record, "tenant")).isEqualTo("acme");
+        assertThat(kafka.read(topic, 1, Duration.ofSeconds(1))).as("nothing on the task topic yet").isEmpty();
+    }
+
+    @Test
+    void aNotBeforeAnHourAheadWaitsInTier11AndOnePastRunsAtOnce(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-not-before", 1);
+        String delayTopic = DelayTopics.create(kafka, topic);
+        Instant inAnHour = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).build())) {
+            PublishReceipt later = publisher.publish(TaskRequest.builder("t").notBefore(inAnHour).build()).join();
+            assertThat(later.topic()).isEqualTo(delayTopic);
+            assertThat(later.partition()).isEqualTo(11); // 2048 s <= ~3600 s < 4096 s
+            assertThat(later.notBefore()).isEqualTo(inAnHour);
+            PublishReceipt past = publisher.publish(TaskRequest.builder("t").notBefore(Instant.now().minusSeconds(60)).build())
+                    .join();
+            assertThat(past.topic()).isEqualTo(topic);
+            assertThat(past.notBefore()).isNull();
+        }
+        assertThat(header(kafka.read(delayTopic, 1, Duration.ofSeconds(20)).getFirst(), TaskHeaders.NOT_BEFORE))
+                .isEqualTo(inAnHour.toString());
+        assertThat(kafka.read(topic, 1, Duration.ofSeconds(20)).getFirst().headers().lastHeader(TaskHeaders.NOT_BEFORE))
+                .as("a start time already past: no header").isNull();
+    }
+
+    @Test
+    void aDelayUnderASecondGoesToTheTaskTopicWithItsStartTime(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-short-delay", 1);
+        String delayTopic = DelayTopics.create(kafka, topic);
+        PublishReceipt receipt;
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).build())) {
+            receipt = publisher.publish(TaskRequest.builder("t").key("k").delay(Duration.ofMillis(300)).build()).join();
+        }
+        assertThat(receipt.topic()).isEqualTo(topic);
+        ConsumerRecord<byte[], byte[]> record = kafka.read(topic, 1, Duration.ofSeconds(20)).getFirst();
+        assertThat(record.offset()).isEqualTo(receipt.offset());
+        assertThat(utf8(record.key())).isEqualTo("k");
+        Instant createdAt = Instant.parse(header(record, TaskHeaders.CREATED_AT));
+        assertThat(Instant.parse(header(record, TaskHeaders.NOT_BEFORE))).isEqualTo(receipt.notBefore())
+                .isEqualTo(createdAt.plusMillis(300));
+        assertThat(kafka.read(delayTopic, 1, Duration.ofSeconds(1))).isEmpty();
+    }
+
+    @Test
+    void aMissingDelayTopicFailsTheDelayedTaskSayingHowToCreateItAndSendsNothing(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-no-delay-topic", 1);
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).deliveryTimeout(Duration.ofSeconds(2)).build())) {
+            CompletableFuture<PublishReceipt> delayed = publisher.publish(TaskRequest.builder("t").delay(Duration.ofMinutes(5)).build());
+            assertThatThrownBy(delayed::join).cause().isInstanceOfSatisfying(PublishException.class, e -> {
+                assertThat(e.failure()).isEqualTo(PublishFailure.TOPIC_NOT_FOUND);
+                assertThat(e.topic()).isEqualTo(topic + ".delay");
+                assertThat(e).hasMessage("delay topic '" + topic + ".delay' does not exist on the Kafka cluster at "
+                        + kafka.bootstrapServers() + ", so the delayed task was not published (tasks of topic '" + topic
+                        + "' that must wait a second or more wait there). Workers create it at start-up with "
+                        + "JOBWIRE_CREATE_TOPICS=true (the default); to create it by hand: kafka-topics.sh "
+                        + "--bootstrap-server " + kafka.bootstrapServers() + " --create --topic " + topic + ".delay "
+                        + "--partitions 22 --config message.timestamp.type=LogAppendTime --config retention.ms=4194304000");
+            });
+        }
+        assertThat(kafka.read(topic, 1, Duration.ofSeconds(2))).as("nothing published").isEmpty();
+        try (var admin = kafka.admin()) {
+            assertThat(admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("publishing creates no topic").doesNotContain(topic + ".delay");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aBatchMixesImmediateAndDelayedTasksWithReceiptsInOrder(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-delay-batch", 1);
+        String delayTopic = DelayTopics.create(kafka, topic);
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).build())) {
+            List<PublishReceipt> receipts = publisher.publishAll(List.of(TaskRequest.builder("now").build(),
+                    TaskRequest.builder("later").delay(Duration.ofSeconds(40)).build(),
+                    TaskRequest.builder("now").build())).join();
+            assertThat(receipts).extracting(PublishReceipt::topic).containsExactly(topic, delayTopic, topic);
+            assertThat(receipts.get(1).partition()).isEqualTo(5); // 32 s <= 40 s < 64 s
+            assertThat(receipts.get(0).notBefore()).isNull();
+            assertThat(receipts.get(1).notBefore()).isNotNull();
+        }
+    }
+
+    @Test
+    void invalidStartTimesThrowBeforeAnythingIsSent(TestKafka kafka) {
+        String topic = kafka.createTopic("lib-bad-start", 1);
+        try (TaskPublisher publisher = TaskPublisher.create(PublisherConfig.builder(kafka.bootstrapServers())
+                .defaultTopic(topic).build())) {
+            List<TaskRequest> batch = List.of(TaskRequest.builder("ok").build(), TaskRequest.builder("late")
+                    .delay(Duration.ofMinutes(10)).deadline(Instant.now().plus(Duration.ofMinutes(5))).build());
+            assertThatThrownBy(() -> publisher.publishAll(batch)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("task 1: deadline ").hasMessageEndingWith("the task would expire before it may start");
+            assertThatThrownBy(() -> publisher.publish(TaskRequest.builder("far").notBefore(Instant.parse("9999-01-01T00:00:00Z"))
+                    .build())).hasMessage("notBefore 9999-01-01T00:00:00Z is more than 3650 days (about 10 years) ahead");
+        }
+        assertThat(kafka.read(topic, 1, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    /** The value of the header, which must be present. */
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        assertThat(header).as("header %s", name).isNotNull();
+        return utf8(header.value());
     }
 
     private static String utf8(byte[] bytes) {

@@ -3,6 +3,8 @@ package dev.jobwire.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,56 @@ class TaskRequestTest {
         assertThat(request.key()).isNull();
         assertThat(request.topic()).isNull();
         assertThat(request.deadline()).isNull();
+        assertThat(request.delay()).isNull();
+        assertThat(request.notBefore()).isNull();
+        assertThat(request.startTime(NOW)).isNull();
+    }
+
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+
+    @Test
+    void aDelayCountsFromTheMomentOfPublishing() {
+        TaskRequest request = TaskRequest.builder("t").delay(Duration.ofSeconds(30)).build();
+        assertThat(request.startTime(NOW)).isEqualTo(Instant.parse("2026-11-30T12:00:30Z"));
+        assertThat(request.startTime(NOW.plusMillis(250))).isEqualTo(Instant.parse("2026-11-30T12:00:30.250Z"));
+        assertThat(TaskRequest.builder("t").delay(Duration.ZERO).build().startTime(NOW)).as("zero: at once").isNull();
+        assertThat(TaskRequest.builder("t").delay(TaskRequest.MAX_DELAY).build().startTime(NOW))
+                .isEqualTo(NOW.plus(Duration.ofDays(3650)));
+    }
+
+    @Test
+    void notBeforeIsKeptWhenAheadAndMeansAtOnceWhenPast() {
+        Instant later = NOW.plusSeconds(3600);
+        assertThat(TaskRequest.builder("t").notBefore(later).build().startTime(NOW)).isEqualTo(later);
+        assertThat(TaskRequest.builder("t").notBefore(NOW.minusSeconds(1)).build().startTime(NOW)).isNull();
+        assertThat(TaskRequest.builder("t").notBefore(NOW).build().startTime(NOW)).isNull();
+        assertThat(TaskRequest.builder("t").notBefore(Instant.EPOCH).build().startTime(NOW)).isNull();
+    }
+
+    @Test
+    void invalidStartTimesAreRejectedWithTheReason() {
+        assertThatThrownBy(() -> TaskRequest.builder("t").delay(Duration.ofSeconds(-5)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("delay -5s is negative; a task cannot be scheduled in the past (no delay, or zero, starts it at once)");
+        assertThatThrownBy(() -> TaskRequest.builder("t").delay(Duration.ofDays(3651)).build())
+                .hasMessage("delay 87624h is longer than the maximum of 3650 days (about 10 years)");
+        assertThatThrownBy(() -> TaskRequest.builder("t").delay(Duration.ofSeconds(Long.MAX_VALUE)).build())
+                .hasMessageStartingWith("delay PT").hasMessageEndingWith("is longer than the maximum of 3650 days (about 10 years)");
+        assertThatThrownBy(() -> TaskRequest.builder("t").delay(Duration.ofSeconds(1)).notBefore(NOW).build())
+                .hasMessage("give either a delay or a notBefore, not both");
+        assertThatThrownBy(() -> TaskRequest.builder("t").notBefore(NOW.plusSeconds(60)).deadline(NOW.plusSeconds(60)).build())
+                .hasMessage("deadline 2026-11-30T12:01:00Z is not after the start time 2026-11-30T12:01:00Z: "
+                        + "the task would expire before it may start");
+        TaskRequest tooFar = TaskRequest.builder("t").notBefore(NOW.plus(Duration.ofDays(3650)).plusSeconds(1)).build();
+        assertThatThrownBy(() -> tooFar.startTime(NOW))
+                .hasMessage("notBefore 2036-11-27T12:00:01Z is more than 3650 days (about 10 years) ahead");
+        assertThat(tooFar.startTime(NOW.plusSeconds(1))).isEqualTo(tooFar.notBefore());
+        TaskRequest expiresFirst = TaskRequest.builder("t").delay(Duration.ofMinutes(10)).deadline(NOW.plusSeconds(300)).build();
+        assertThatThrownBy(() -> expiresFirst.startTime(NOW))
+                .hasMessage("deadline 2026-11-30T12:05:00Z is not after the start time 2026-11-30T12:10:00Z: "
+                        + "the task would expire before it may start");
+        assertThat(TaskRequest.builder("t").delay(Duration.ofMinutes(4)).deadline(NOW.plusSeconds(300)).build().startTime(NOW))
+                .isEqualTo(NOW.plusSeconds(240));
     }
 
     @Test

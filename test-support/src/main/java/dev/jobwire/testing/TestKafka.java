@@ -81,6 +81,18 @@ public final class TestKafka {
         return records;
     }
 
+    /** Whether {@code topic} exists now. */
+    public boolean topicExists(String topic) {
+        try (Admin admin = admin()) {
+            return admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(topic);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public String toString() {
         return description;

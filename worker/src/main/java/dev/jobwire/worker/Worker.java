@@ -6,12 +6,14 @@ import dev.jobwire.worker.execution.PolicyRegistry;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.health.BrokerProbe;
 import dev.jobwire.worker.metrics.WorkerMetrics;
+import dev.jobwire.worker.topics.GroupSession;
 import dev.jobwire.worker.topics.TopicLayout;
 import dev.jobwire.worker.topics.TopicSetup;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -71,10 +73,17 @@ public final class Worker implements AutoCloseable {
     }
 
     private void runWorker() {
-        try (Admin admin = Admin.create(WorkerParts.adminProperties(config))) {
+        Admin admin = Admin.create(WorkerParts.adminProperties(config));
+        try {
             TopicLayout layout = awaitTopics(admin);
             if (layout == null) {
                 return; // stopped while waiting
+            }
+            if (config.groupProtocol().equals("consumer")) {
+                // In share mode JOBWIRE_GROUP_ID names a share group; only the delay movers' group is a consumer group.
+                String delays = config.groupId() + WorkerParts.DELAY_GROUP_SUFFIX;
+                GroupSession.apply(admin, config.consumerMode() == ConsumerMode.SHARE ? List.of(delays)
+                        : List.of(config.groupId(), delays), config.sessionTimeout(), WorkerParts.heartbeat(config));
             }
             probe = new BrokerProbe(admin, Duration.ofSeconds(5), Duration.ofSeconds(15)).start();
             WorkerParts wired = WorkerParts.build(config, handlers, policies, metrics, registry, layout);
@@ -86,9 +95,9 @@ public final class Worker implements AutoCloseable {
                 phase = Phase.RUNNING;
                 log.info("worker {} started: topics {}, {} group {} ({} protocol), handlers {}, max in flight {}, cpu threads {} "
                                 + "(queue {}), ordering {}, buffer capacity {}", config.instanceId(), config.topics(),
-                        config.consumerMode().name().toLowerCase(java.util.Locale.ROOT), config.groupId(),
-                        config.consumerMode() == ConsumerMode.SHARE ? "share" : config.groupProtocol(), handlers.types(), config.maxInFlight(), config.cpuThreads(),
-                        config.cpuQueue(), config.ordering(), config.bufferCapacity());
+                        config.consumerMode().name().toLowerCase(Locale.ROOT), config.groupId(),
+                        config.consumerMode() == ConsumerMode.SHARE ? "share" : config.groupProtocol(), handlers.types(),
+                        config.maxInFlight(), config.cpuThreads(), config.cpuQueue(), config.ordering(), config.bufferCapacity());
                 wired.source.run();
             } finally {
                 probe.close();
@@ -101,6 +110,9 @@ public final class Worker implements AutoCloseable {
             phase = Phase.FAILED;
             log.error("worker failed; unfinished tasks will be delivered again", e);
         } finally {
+            // Stopped while the broker does not answer: its calls in flight are given up at once
+            // (Kafka's close would otherwise wait for them to time out, a minute by default).
+            admin.close(stopRequested ? Duration.ZERO : Duration.ofSeconds(5));
             if (phase != Phase.FAILED) {
                 phase = Phase.STOPPED;
             }
@@ -185,6 +197,10 @@ public final class Worker implements AutoCloseable {
                 String source = wired.source.notReadyReason();
                 if (source != null) {
                     reasons.add(source);
+                }
+                String delays = wired.delays == null ? null : wired.delays.notReadyReason();
+                if (delays != null) {
+                    reasons.add(delays);
                 }
                 String writes = wired.writeHealth.problem();
                 if (writes != null) {

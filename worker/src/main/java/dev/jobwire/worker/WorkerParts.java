@@ -14,6 +14,7 @@ import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.deadletter.DeadLetterWriter;
 import dev.jobwire.worker.delay.DelayedTasks;
 import dev.jobwire.worker.delay.RetryHandOff;
+import dev.jobwire.worker.delay.TierMover;
 import dev.jobwire.worker.execution.PolicyRegistry;
 import dev.jobwire.worker.execution.TaskRunner;
 import dev.jobwire.worker.execution.TaskThreads;
@@ -30,12 +31,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,10 +62,15 @@ final class WorkerParts implements AutoCloseable {
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
     /** Revocation and shutdown wait this long for writes on their way. */
     static final Duration WRITE_GRACE = DELIVERY_TIMEOUT.plusSeconds(5);
+    /** The delay movers of a worker group are the group {@code <JOBWIRE_GROUP_ID>.delays}. */
+    static final String DELAY_GROUP_SUFFIX = ".delays";
 
     final TaskThreads threads;
     final TaskSource source;
     final WriteHealth writeHealth;
+    /** Moves delayed tasks through the tiers; null when no task topic has a delay topic. */
+    final TierMover delays;
+    private final Thread delayThread;
     private final GroupSource groupSource;
     private final ExecutorService cpuPool;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -71,9 +80,12 @@ final class WorkerParts implements AutoCloseable {
 
     /** @param groupSource the source when it is a consumer group's, else null; so is {@code consumerMetrics} */
     private WorkerParts(TaskThreads threads, TaskSource source, GroupSource groupSource, WriteHealth writeHealth,
+            TierMover delays,
             ExecutorService cpuPool, KafkaProducer<byte[], byte[]> producer, TaskTimer timer,
             KafkaClientMetrics consumerMetrics, KafkaClientMetrics producerMetrics) {
         this.threads = threads;
+        this.delays = delays;
+        this.delayThread = delays == null ? null : Thread.ofPlatform().name("jobwire-delays").start(delays);
         this.source = source;
         this.groupSource = groupSource;
         this.writeHealth = writeHealth;
@@ -103,7 +115,9 @@ final class WorkerParts implements AutoCloseable {
             KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(registry);
             commonGauges(metrics, config, threads.admission(), share, writeHealth);
-            return new WorkerParts(threads, share, null, writeHealth, cpuPool, producer, timer, null, producerMetrics);
+            TierMover delays = delayMover(config, layout, producer, metrics);
+            return new WorkerParts(threads, share, null, writeHealth, delays, cpuPool, producer, timer, null,
+                    producerMetrics);
         }
 
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
@@ -122,7 +136,9 @@ final class WorkerParts implements AutoCloseable {
         metrics.gauge("jobwire.partitions.paused", "Partitions paused for backpressure", null, source::pausedPartitions)
                 .gauge("jobwire.partitions.assigned", "Partitions assigned to this worker", null, source::assignedPartitions);
         commonGauges(metrics, config, threads.admission(), source, writeHealth);
-        return new WorkerParts(threads, source, source, writeHealth, cpuPool, producer, timer, consumerMetrics, producerMetrics);
+        TierMover delays = delayMover(config, layout, producer, metrics);
+        return new WorkerParts(threads, source, source, writeHealth, delays, cpuPool, producer, timer, consumerMetrics,
+                producerMetrics);
     }
 
     /** The meters of either source. */
@@ -143,6 +159,37 @@ final class WorkerParts implements AutoCloseable {
                         writeHealth::failures);
     }
 
+    /** The mover of the delay topics the task topics have, in its own consumer group; null if none has one. */
+    private static TierMover delayMover(WorkerConfig config, TopicLayout layout, KafkaProducer<byte[], byte[]> producer,
+            WorkerMetrics metrics) {
+        Map<String, DelayTiers> tiers = new LinkedHashMap<>();
+        layout.byTaskTopic().forEach((topic, task) -> {
+            if (task.tiers() != null) {
+                tiers.put(topic, task.tiers());
+            }
+        });
+        if (tiers.isEmpty()) {
+            return null;
+        }
+        Properties props = consumerProperties(config);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + DELAY_GROUP_SUFFIX);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "jobwire-delays-" + config.instanceId());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        TierMover mover = new TierMover(new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                producer, tiers, metrics.timer("jobwire.delay.move.lateness",
+                        "How long after its time in its tier was up a delayed task was moved on: the delay mover's lag"));
+        int maxTiers = tiers.values().stream().mapToInt(DelayTiers::count).max().orElse(0);
+        for (int tier = 0; tier < maxTiers; tier++) {
+            int t = tier;
+            metrics.gauge("jobwire.delay.waiting", "Delayed tasks waiting in a tier of the delay topics, as seen by this worker",
+                    null, () -> mover.waiting(t), "tier", DelayTiers.delayOf(tier).toSeconds() + "s");
+        }
+        metrics.counter("jobwire.delay.moved", "Delayed tasks moved on, by destination", mover::movedToTier, "to", "tier")
+                .counter("jobwire.delay.moved", "Delayed tasks moved on, by destination", mover::movedToTaskTopic, "to",
+                        "task_topic");
+        return mover;
+    }
+
     private static Properties clientProperties(WorkerConfig config) {
         Properties props = new Properties();
         props.putAll(config.kafkaProperties());
@@ -150,14 +197,18 @@ final class WorkerParts implements AutoCloseable {
         return props;
     }
 
+    /** The worker's admin client: topic set-up, group session, broker probe; each call gives up within seconds. */
     static Properties adminProperties(WorkerConfig config) {
         Properties props = clientProperties(config);
-        props.put("client.id", "jobwire-admin-" + config.instanceId());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "jobwire-admin-" + config.instanceId());
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         return props;
     }
 
-    private static Properties producerProperties(WorkerConfig config, TopicLayout layout) {
-        Properties props = ProducerSettings.idempotent(clientProperties(config), "jobwire-writes-" + config.instanceId());
+    private static Map<String, Object> producerProperties(WorkerConfig config, TopicLayout layout) {
+        Map<String, Object> props = ProducerSettings.idempotent(clientProperties(config));
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "jobwire-writes-" + config.instanceId());
         props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(DELIVERY_TIMEOUT.toMillis()));
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -174,6 +225,8 @@ final class WorkerParts implements AutoCloseable {
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, config.groupProtocol());
         if (config.groupProtocol().equals("classic")) {
             props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+            props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(config.sessionTimeout().toMillis()));
+            props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(heartbeat(config).toMillis()));
         } else {
             // The consumer protocol assigns on the broker and keeps session timing there (group configs).
             for (String brokerSide : new String[] {ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
@@ -192,6 +245,12 @@ final class WorkerParts implements AutoCloseable {
         // meanwhile cannot be fetched before it returns: Kafka's 500 ms stalled every resume.
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
         return props;
+    }
+
+    /** A third of the session, at least a second: three heartbeats may be lost before the session ends. */
+    static Duration heartbeat(WorkerConfig config) {
+        Duration third = config.sessionTimeout().dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : third;
     }
 
     private static ThreadFactory cpuThreadFactory() {
@@ -213,6 +272,11 @@ final class WorkerParts implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        if (delays != null) {
+            delays.requestStop();
+            delays.awaitFinished(Duration.ofSeconds(30));
+            delayThread.join(TimeUnit.SECONDS.toMillis(5));
+        }
         timer.close();
         producer.close(Duration.ofSeconds(10));
         cpuPool.shutdownNow();

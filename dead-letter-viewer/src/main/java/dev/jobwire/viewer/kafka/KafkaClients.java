@@ -1,5 +1,6 @@
 package dev.jobwire.viewer.kafka;
 
+import dev.jobwire.kafka.ProducerSettings;
 import dev.jobwire.viewer.ViewerConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,9 +32,7 @@ public final class KafkaClients {
 
     /** Idempotent, acks=all: a replayed record is written once and durably. */
     public static Map<String, Object> producer(ViewerConfig config, String clientIdSuffix) {
-        Map<String, Object> props = base(config, clientIdSuffix);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> props = ProducerSettings.idempotent(base(config, clientIdSuffix));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "jobwire-publish", sortOptions = false, usageHelpAutoWidth = true,
         description = "Publishes Jobwire tasks to Kafka and prints one JSON receipt per task "
-                + "(taskId, topic, partition, offset, timestamp).",
+                + "(taskId, topic, partition, offset, timestamp, and notBefore: when a delayed task will run).",
         footerHeading = "%nExit codes:%n",
         footer = {"  0  every task was published", "  1  a task was not published (the message says why)",
                 "  2  invalid arguments or input",
@@ -99,6 +99,21 @@ public final class PublishCli implements Callable<Integer> {
             description = "The task must not start after this: a duration from now (30s, 5m, 2h, PT1M) "
                     + "or an ISO-8601 instant (2026-11-26T05:05:00Z).")
     private String deadline;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    private StartTime startTime;
+
+    static final class StartTime {
+        @Option(names = "--delay", required = true, paramLabel = "DURATION",
+                description = "Start the task no earlier than this after publishing it (250ms, 30s, 5m, 1h, PT30S; "
+                        + "at most " + TaskRequest.MAX_DELAY_DAYS + " days). With --count, each task counts from its own publishing.")
+        String delay;
+
+        @Option(names = "--not-before", required = true, paramLabel = "INSTANT",
+                description = "Start the task no earlier than this ISO-8601 instant (2026-12-01T10:00:00Z); "
+                        + "an instant already past means at once.")
+        String notBefore;
+    }
 
     @Option(names = "--content-type", paramLabel = "MIME", defaultValue = "application/json",
             description = "MIME type of the payload (default: ${DEFAULT-VALUE}). JSON payloads are checked to be valid JSON.")
@@ -250,6 +265,8 @@ public final class PublishCli implements Callable<Integer> {
                 .key(key)
                 .headers(headers)
                 .deadline(parseDeadline(deadline, Instant.now()))
+                .delay(startTime == null || startTime.delay == null ? null : Settings.parseDuration("--delay", startTime.delay))
+                .notBefore(startTime == null ? null : parseNotBefore(startTime.notBefore))
                 .contentType(contentType)
                 .traceparent(traceparent)
                 .topic(topic != null ? topic : env.getOrDefault("JOBWIRE_TOPIC", TopicNames.DEFAULT_TASK_TOPIC))
@@ -326,6 +343,18 @@ public final class PublishCli implements Callable<Integer> {
             throw new IllegalArgumentException("--deadline '" + value + "' must be in the future");
         }
         return now.plus(duration);
+    }
+
+    /** An ISO-8601 instant; null stays null. */
+    static Instant parseNotBefore(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--not-before '" + value + "' is not an ISO-8601 instant like 2026-12-01T10:00:00Z");
+        }
     }
 
     private static String firstLine(String message) {

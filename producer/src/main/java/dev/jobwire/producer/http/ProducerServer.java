@@ -1,19 +1,14 @@
 package dev.jobwire.producer.http;
 
+import dev.jobwire.ops.JvmMeters;
+import dev.jobwire.ops.StopSignals;
 import dev.jobwire.config.Settings;
 import dev.jobwire.producer.PublisherConfig;
 import dev.jobwire.producer.internal.Json;
 import dev.jobwire.producer.internal.KafkaTaskPublisher;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -72,13 +67,9 @@ public final class ProducerServer implements AutoCloseable {
     public static ProducerServer start(ServerConfig config) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<AutoCloseable> binders = new ArrayList<>();
-        for (MeterBinder binder : List.of(new ClassLoaderMetrics(), new JvmMemoryMetrics(), new JvmGcMetrics(),
-                new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics())) {
-            binder.bindTo(registry);
-            if (binder instanceof AutoCloseable closeable) {
-                binders.add(closeable);
-            }
-        }
+        JvmMeters jvm = new JvmMeters();
+        jvm.bindTo(registry);
+        binders.add(jvm);
         KafkaTaskPublisher publisher = new KafkaTaskPublisher(PublisherConfig.builder(config.bootstrapServers())
                 .defaultTopic(config.topic())
                 .deliveryTimeout(config.deliveryTimeout())
@@ -183,6 +174,7 @@ public final class ProducerServer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        StopSignals signals = StopSignals.install("the producer endpoint");
         ServerConfig config;
         try {
             config = ServerConfig.fromSettings(Settings.fromEnvironment());
@@ -199,15 +191,19 @@ public final class ProducerServer implements AutoCloseable {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down: no new requests; flushing the producer");
-            server.close();
-            log.info("stopped");
-        }, "jobwire-producer-shutdown"));
         if (config.authToken() == null) {
             log.warn("JOBWIRE_AUTH_TOKEN is not set: anyone who can reach {}:{} can publish tasks", config.host(), server.port());
         }
         log.info("jobwire producer listening on http://{}:{}, publishing to topic '{}' at {}", config.host(), server.port(),
                 config.topic(), config.bootstrapServers());
+        try {
+            signals.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("shutting down: no new requests; flushing the producer");
+        server.close();
+        log.info("stopped");
+        System.exit(0);
     }
 }

@@ -2,9 +2,12 @@ package dev.jobwire.producer.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jobwire.config.Settings;
 import dev.jobwire.producer.TaskRequest;
 import dev.jobwire.producer.internal.Json;
+import dev.jobwire.wire.HeaderValues;
 import dev.jobwire.wire.TaskTypes;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -28,7 +31,9 @@ import java.util.Set;
  *                                               application/octet-stream (payloadBase64)
  *  "key": "customer-42",
  *  "headers": {"tenant": "acme"},               string values; jobwire.* and traceparent reserved
- *  "deadline": "2026-11-26T05:05:00Z",          ISO-8601 instant in the future
+ *  "deadline": "2026-11-26T05:05:00Z",          ISO-8601 instant in the future, after the start time
+ *  "delay": "30s",                              start no earlier than this after publishing
+ *  "notBefore": "2026-12-01T10:00:00Z",         or: start no earlier than this instant (not both)
  *  "traceparent": "00-…-…-01",                  default: the request's traceparent header
  *  "topic": "jobwire.tasks"}                    default JOBWIRE_TOPIC; must be allowed
  * </pre>
@@ -37,7 +42,7 @@ import java.util.Set;
  */
 final class TaskJsonParser {
     static final Set<String> FIELDS = Set.of("type", "payload", "payloadBase64", "contentType", "key", "headers",
-            "deadline", "traceparent", "topic");
+            "deadline", "delay", "notBefore", "traceparent", "topic");
     private static final String OCTET_STREAM = "application/octet-stream";
 
     private final Set<String> allowedTopics;
@@ -107,7 +112,8 @@ final class TaskJsonParser {
             String name = names.next();
             if (!FIELDS.contains(name)) {
                 errors.add(new FieldError(FieldError.pointer(at, name), "unknown field '" + name
-                        + "'; a task has type, payload or payloadBase64, contentType, key, headers, deadline, traceparent, topic"));
+                        + "'; a task has type, payload or payloadBase64, contentType, key, headers, deadline, "
+                        + "delay or notBefore, traceparent, topic"));
             }
         }
 
@@ -195,6 +201,49 @@ final class TaskJsonParser {
             }
         }
 
+        Duration delay = null;
+        String delayText = text(task, at, "delay", errors);
+        if (delayText != null) {
+            try {
+                delay = Settings.parseDuration("delay", delayText);
+                String problem = TaskRequest.delayProblem(delay);
+                if (problem != null) {
+                    errors.add(new FieldError(at + "/delay", problem));
+                    delay = null;
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(at + "/delay", "'" + HeaderValues.abbreviate(delayText, 64)
+                        + "' is not a duration like 250ms, 30s, 5m, 1h or PT30S"));
+            }
+        }
+
+        Instant notBefore = null;
+        String notBeforeText = text(task, at, "notBefore", errors);
+        if (notBeforeText != null && delayText != null) {
+            errors.add(new FieldError(at + "/notBefore", "give either 'delay' or 'notBefore', not both"));
+        } else if (notBeforeText != null) {
+            try {
+                notBefore = Instant.parse(notBeforeText);
+                String problem = TaskRequest.notBeforeProblem(notBefore, now);
+                if (problem != null) {
+                    errors.add(new FieldError(at + "/notBefore", problem));
+                    notBefore = null;
+                }
+            } catch (DateTimeParseException e) {
+                errors.add(new FieldError(at + "/notBefore", "'" + HeaderValues.abbreviate(notBeforeText, 64)
+                        + "' is not an ISO-8601 instant like 2026-12-01T10:00:00Z"));
+            }
+        }
+
+        Instant start = delay != null && !delay.isZero() ? now.plus(delay)
+                : notBefore != null && notBefore.isAfter(now) ? notBefore : null;
+        if (deadline != null && start != null && deadline.isAfter(now)) {
+            String problem = TaskRequest.deadlineBeforeStartProblem(deadline, start);
+            if (problem != null) {
+                errors.add(new FieldError(at + "/deadline", problem));
+            }
+        }
+
         String traceparent = text(task, at, "traceparent", errors);
         if (traceparent != null) {
             String problem = TaskRequest.traceparentProblem(traceparent);
@@ -207,7 +256,7 @@ final class TaskJsonParser {
 
         String topic = text(task, at, "topic", errors);
         if (topic != null && !allowedTopics.contains(topic)) {
-            errors.add(new FieldError(at + "/topic", "topic '" + dev.jobwire.wire.HeaderValues.abbreviate(topic, 64)
+            errors.add(new FieldError(at + "/topic", "topic '" + HeaderValues.abbreviate(topic, 64)
                     + "' is not allowed here; allowed: " + String.join(", ", allowedTopics)));
         }
 
@@ -215,7 +264,8 @@ final class TaskJsonParser {
             return null;
         }
         try {
-            return new TaskRequest(type, payload, key, headers, deadline, contentType, traceparent, topic);
+            return new TaskRequest(type, payload, key, headers, deadline, contentType, traceparent, topic, delay,
+                    notBefore);
         } catch (IllegalArgumentException e) {
             errors.add(new FieldError(at.isEmpty() ? "" : at, e.getMessage()));
             return null;

@@ -7,7 +7,12 @@ public final class Durations {
     private Durations() {
     }
 
+    /** As above; durations too long for milliseconds in a {@code long} stay in ISO-8601 ({@code PT…H}). */
     public static String format(Duration d) {
+        long seconds = d.getSeconds();
+        if (seconds > Long.MAX_VALUE / 1000 - 1 || seconds < Long.MIN_VALUE / 1000 + 1) {
+            return d.toString();
+        }
         long ms = d.toMillis();
         if (ms % 1000 != 0) {
             return ms + "ms";

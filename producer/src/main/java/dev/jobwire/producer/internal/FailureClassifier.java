@@ -2,6 +2,7 @@ package dev.jobwire.producer.internal;
 
 import dev.jobwire.producer.PublishException;
 import dev.jobwire.producer.PublishFailure;
+import dev.jobwire.wire.DelayTiers;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +20,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *
  * <p>The Kafka client reports a missing topic and an unreachable cluster the same way (metadata
  * not available within {@code max.block.ms}); whether the client holds any broker connection
- * tells them apart.
+ * tells them apart. A missing delay topic gets its own message: delayed tasks of a topic need it,
+ * and it is created by workers, not by whoever created the task topic.
  */
 public final class FailureClassifier {
     private final String bootstrapServers;
@@ -30,16 +32,24 @@ public final class FailureClassifier {
         this.deliveryTimeout = deliveryTimeout;
     }
 
+    /** As below, for a record to its task topic. */
+    public PublishException classify(Throwable error, boolean whileHandingOver, boolean brokerConnected,
+            String taskId, String topic, int recordSize, int payloadSize) {
+        return classify(error, whileHandingOver, brokerConnected, taskId, topic, null, recordSize, payloadSize);
+    }
+
     /**
      * @param error            what the Kafka client reported
      * @param whileHandingOver true when it failed inside {@code send()} (waiting for metadata or
      *                         buffer space), false when the broker's answer (or its absence) failed it
      * @param brokerConnected  whether the client held at least one broker connection at the time
+     * @param topic            the topic of the record
+     * @param delayTopicOf     the task topic when {@code topic} is its delay topic (a delayed task), else null
      * @param recordSize       approximate serialized size of key, value and headers
      * @param payloadSize      size of the value
      */
     public PublishException classify(Throwable error, boolean whileHandingOver, boolean brokerConnected,
-            String taskId, String topic, int recordSize, int payloadSize) {
+            String taskId, String topic, String delayTopicOf, int recordSize, int payloadSize) {
         Throwable e = unwrap(error);
         if (e instanceof PublishException publishException) {
             return publishException;
@@ -51,9 +61,10 @@ public final class FailureClassifier {
                         + bootstrapServers + " within " + timeout + " (delivery timeout)", e);
             }
             if (whileHandingOver && String.valueOf(e.getMessage()).contains("not present in metadata")) {
-                return failure(PublishFailure.TOPIC_NOT_FOUND, taskId, topic, "topic '" + topic
-                        + "' does not exist on the Kafka cluster at " + bootstrapServers
-                        + " (topics are not created automatically; create it first)", e);
+                return failure(PublishFailure.TOPIC_NOT_FOUND, taskId, topic, delayTopicOf != null
+                        ? missingDelayTopic(topic, delayTopicOf)
+                        : "topic '" + topic + "' does not exist on the Kafka cluster at " + bootstrapServers
+                                + " (topics are not created automatically; create it first)", e);
             }
             if (whileHandingOver) {
                 return failure(PublishFailure.BROKER_UNAVAILABLE, taskId, topic, "the Kafka client could not take task "
@@ -64,8 +75,9 @@ public final class FailureClassifier {
                     + " (delivery timeout): " + e.getMessage(), e);
         }
         if (e instanceof UnknownTopicOrPartitionException) {
-            return failure(PublishFailure.TOPIC_NOT_FOUND, taskId, topic, "topic '" + topic
-                    + "' does not exist on the Kafka cluster at " + bootstrapServers, e);
+            return failure(PublishFailure.TOPIC_NOT_FOUND, taskId, topic, delayTopicOf != null
+                    ? missingDelayTopic(topic, delayTopicOf)
+                    : "topic '" + topic + "' does not exist on the Kafka cluster at " + bootstrapServers, e);
         }
         if (e instanceof RecordTooLargeException) {
             return failure(PublishFailure.RECORD_TOO_LARGE, taskId, topic, "task " + taskId + " is too large: the record is about "
@@ -83,6 +95,17 @@ public final class FailureClassifier {
         }
         return failure(PublishFailure.REJECTED, taskId, topic, "Kafka rejected task " + taskId + " for topic '" + topic
                 + "': " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+
+    /** What to do about a missing delay topic: who creates it, and how to create it by hand as workers do. */
+    private String missingDelayTopic(String delayTopic, String taskTopic) {
+        DelayTiers tiers = new DelayTiers(DelayTiers.DEFAULT_TIERS);
+        return "delay topic '" + delayTopic + "' does not exist on the Kafka cluster at " + bootstrapServers
+                + ", so the delayed task was not published (tasks of topic '" + taskTopic + "' that must wait a second "
+                + "or more wait there). Workers create it at start-up with JOBWIRE_CREATE_TOPICS=true (the default); "
+                + "to create it by hand: kafka-topics.sh --bootstrap-server " + bootstrapServers + " --create --topic "
+                + delayTopic + " --partitions " + tiers.count() + " --config message.timestamp.type=LogAppendTime"
+                + " --config retention.ms=" + tiers.retention().toMillis();
     }
 
     /** A copy of {@code template} for another task that failed for the same reason. */

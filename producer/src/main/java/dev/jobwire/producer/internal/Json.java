@@ -21,7 +21,10 @@ public final class Json {
     private Json() {
     }
 
-    /** {@code {"taskId":…,"topic":…,"partition":…,"offset":…,"timestamp":"…Z"}} */
+    /**
+     * {@code {"taskId":…,"topic":…,"partition":…,"offset":…,"timestamp":"…Z"}}, and for a delayed
+     * task {@code "notBefore":"…Z"}, when it will run (absent: at once, as with the header).
+     */
     public static ObjectNode receipt(PublishReceipt receipt) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("taskId", receipt.taskId());
@@ -29,6 +32,9 @@ public final class Json {
         node.put("partition", receipt.partition());
         node.put("offset", receipt.offset());
         node.put("timestamp", receipt.timestamp().toString());
+        if (receipt.notBefore() != null) {
+            node.put("notBefore", receipt.notBefore().toString());
+        }
         return node;
     }
 

@@ -8,9 +8,6 @@ import dev.jobwire.producer.PublisherConfig;
 import dev.jobwire.producer.TaskPublisher;
 import dev.jobwire.producer.TaskRequest;
 import dev.jobwire.producer.TaskTooLargeException;
-import dev.jobwire.wire.HeaderValues;
-import dev.jobwire.wire.TaskMetadata;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * its own tasks). Kafka's network thread reports results; <em>callback threads</em> complete the
  * callers' futures. When {@code send} itself failed waiting for metadata, every task of that topic
  * queued before the failure fails at once with the same reason instead of waiting again.
+ *
+ * <p>Delayed tasks ({@link TaskRecords}): one that must wait at least a second queues for its task
+ * topic's delay topic; its send thread reads the delay topic's partition count from the producer's
+ * metadata and picks the tier partition ({@link DelayRouting}). A missing delay topic fails the
+ * task, like a missing topic, and nothing is sent.
  *
  * <p>Thread-safe.
  */
@@ -102,32 +103,33 @@ public final class KafkaTaskPublisher implements TaskPublisher {
     @Override
     public CompletableFuture<PublishReceipt> publish(TaskRequest request) {
         Objects.requireNonNull(request, "request");
-        requireDeadlineAhead(request, Instant.now(), null);
-        return submit(request);
+        return enqueue(TaskRecords.prepare(request, config.defaultTopic(), Instant.now()));
     }
 
     @Override
     public List<CompletableFuture<PublishReceipt>> publishEach(List<TaskRequest> requests) {
         Objects.requireNonNull(requests, "requests");
         Instant now = Instant.now();
+        List<PreparedTask> tasks = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             TaskRequest request = requests.get(i);
             if (request == null) {
                 throw new IllegalArgumentException("task " + i + ": request is null");
             }
-            requireDeadlineAhead(request, now, i);
+            try {
+                tasks.add(TaskRecords.prepare(request, config.defaultTopic(), now));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("task " + i + ": " + e.getMessage(), e);
+            }
         }
         // Sizes are checked here, not by the Kafka client during sending, so that a batch with one
         // oversized task publishes nothing rather than everything else.
-        List<PreparedTask> tasks = new ArrayList<>(requests.size());
         Map<Integer, String> tooLarge = new java.util.TreeMap<>();
-        for (int i = 0; i < requests.size(); i++) {
-            PreparedTask task = prepare(requests.get(i));
-            String problem = sizeLimit.problem(task.record());
+        for (int i = 0; i < tasks.size(); i++) {
+            String problem = sizeLimit.problem(tasks.get(i).record());
             if (problem != null) {
                 tooLarge.put(i, problem);
             }
-            tasks.add(task);
         }
         if (!tooLarge.isEmpty()) {
             throw new TaskTooLargeException(tooLarge, sizeLimit.limit());
@@ -161,31 +163,6 @@ public final class KafkaTaskPublisher implements TaskPublisher {
         });
     }
 
-    private static void requireDeadlineAhead(TaskRequest request, Instant now, Integer position) {
-        if (request.deadline() != null && !request.deadline().isAfter(now)) {
-            throw new IllegalArgumentException((position == null ? "" : "task " + position + ": ")
-                    + "deadline " + request.deadline() + " has already passed");
-        }
-    }
-
-    private CompletableFuture<PublishReceipt> submit(TaskRequest request) {
-        return enqueue(prepare(request));
-    }
-
-    /** The task's record, with its metadata (a new task id, created now), not yet queued. */
-    private PreparedTask prepare(TaskRequest request) {
-        String topic = request.topic() != null ? request.topic() : config.defaultTopic();
-        TaskMetadata metadata = TaskMetadata.create(request.type(), request.contentType(), request.deadline(),
-                request.traceparent());
-        RecordHeaders headers = new RecordHeaders();
-        metadata.writeTo(headers);
-        request.headers().forEach((name, value) -> headers.add(name, HeaderValues.utf8(value)));
-        byte[] key = request.key() == null ? null : request.key().getBytes(StandardCharsets.UTF_8);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
-                metadata.createdAt().toEpochMilli(), key, request.payload(), headers);
-        return new PreparedTask(record, metadata.id());
-    }
-
     private CompletableFuture<PublishReceipt> enqueue(PreparedTask prepared) {
         CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
         String topic = prepared.record().topic();
@@ -193,8 +170,7 @@ public final class KafkaTaskPublisher implements TaskPublisher {
             result.completeExceptionally(closedFailure(prepared.taskId(), topic));
             return result;
         }
-        senders.computeIfAbsent(topic, TopicSender::new)
-                .submit(new PendingTask(prepared.record(), prepared.taskId(), result, System.nanoTime()));
+        senders.computeIfAbsent(topic, TopicSender::new).submit(new PendingTask(prepared, result, System.nanoTime()));
         return result;
     }
 
@@ -278,12 +254,10 @@ public final class KafkaTaskPublisher implements TaskPublisher {
         };
     }
 
-    /** A task's record, built and checked but not yet queued. */
-    private record PreparedTask(ProducerRecord<byte[], byte[]> record, String taskId) {
-    }
-
-    private record PendingTask(ProducerRecord<byte[], byte[]> record, String taskId,
-            CompletableFuture<PublishReceipt> result, long enqueuedNanos) {
+    private record PendingTask(PreparedTask prepared, CompletableFuture<PublishReceipt> result, long enqueuedNanos) {
+        String taskId() {
+            return prepared.taskId();
+        }
     }
 
     /** A failure of {@code send()} itself, and when it happened. */
@@ -315,18 +289,44 @@ public final class KafkaTaskPublisher implements TaskPublisher {
                 complete(task, null, FailureClassifier.sameFailureFor(earlier.failure(), task.taskId()));
                 return;
             }
-            SendCallback callback = new SendCallback(task);
+            ProducerRecord<byte[], byte[]> record;
             try {
-                producer.send(task.record(), callback);
+                record = routed(task.prepared());
+            } catch (RuntimeException e) { // the delay topic's metadata did not come: nothing is sent
+                SendCallback callback = new SendCallback(task, task.prepared().record());
+                callback.onCompletion(null, e);
+                handedOver(callback);
+                return;
+            }
+            SendCallback callback = new SendCallback(task, record);
+            try {
+                producer.send(record, callback);
             } catch (RuntimeException e) {
                 callback.onCompletion(null, e);
             }
+            handedOver(callback);
+        }
+
+        /** Remembers a failure to hand the record over, for the tasks queued before it. */
+        private void handedOver(SendCallback callback) {
             callback.handedOver = true;
             PublishException failure = callback.failureDuringHandOver;
             if (failure != null && (failure.failure() == PublishFailure.BROKER_UNAVAILABLE
                     || failure.failure() == PublishFailure.TOPIC_NOT_FOUND)) {
                 lastHandOverFailure = new HandOverFailure(System.nanoTime(), failure);
             }
+        }
+
+        /**
+         * The record as it is sent: a task waiting in the delay topic goes to its tier partition,
+         * after waiting (up to the delivery timeout) for the delay topic's metadata.
+         */
+        private ProducerRecord<byte[], byte[]> routed(PreparedTask task) {
+            if (!task.waitsInDelayTopic()) {
+                return task.record();
+            }
+            int tiers = producer.partitionsFor(task.record().topic()).size();
+            return DelayRouting.route(task, tiers, Instant.now());
         }
 
         void failQueued() {
@@ -341,24 +341,28 @@ public final class KafkaTaskPublisher implements TaskPublisher {
     /** Reports one send's result; knows whether it came while {@code send()} was still running. */
     private final class SendCallback implements Callback {
         private final PendingTask task;
+        /** The record as sent (a delayed task's is routed to its tier). */
+        private final ProducerRecord<byte[], byte[]> record;
         volatile boolean handedOver;
         volatile PublishException failureDuringHandOver;
 
-        SendCallback(PendingTask task) {
+        SendCallback(PendingTask task, ProducerRecord<byte[], byte[]> record) {
             this.task = task;
+            this.record = record;
         }
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception exception) {
             if (exception == null) {
                 complete(task, new PublishReceipt(task.taskId(), metadata.topic(), metadata.partition(),
-                        metadata.offset(), Instant.ofEpochMilli(metadata.timestamp())), null);
+                        metadata.offset(), Instant.ofEpochMilli(metadata.timestamp()), task.prepared().notBefore()), null);
                 return;
             }
             boolean duringHandOver = !handedOver;
-            ProducerRecord<byte[], byte[]> record = task.record();
+            String taskTopic = task.prepared().taskTopic();
             PublishException failure = classifier.classify(exception, duringHandOver,
-                    duringHandOver && brokerConnected(), task.taskId(), record.topic(), approximateSize(record),
+                    duringHandOver && brokerConnected(), task.taskId(), record.topic(),
+                    record.topic().equals(taskTopic) ? null : taskTopic, approximateSize(record),
                     record.value() == null ? 0 : record.value().length);
             if (duringHandOver) {
                 failureDuringHandOver = failure;

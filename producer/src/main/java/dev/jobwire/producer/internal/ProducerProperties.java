@@ -1,7 +1,7 @@
 package dev.jobwire.producer.internal;
 
+import dev.jobwire.kafka.ProducerSettings;
 import dev.jobwire.producer.PublisherConfig;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -16,12 +16,11 @@ public final class ProducerProperties {
     }
 
     public static Map<String, Object> of(PublisherConfig config) {
-        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
+        Map<String, Object> props = ProducerSettings.idempotent(config.kafkaProperties());
         long deliveryMs = config.deliveryTimeout().toMillis();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(deliveryMs));
+        // A publish never waits longer than its delivery timeout, metadata included.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(deliveryMs));
         // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
         if (!props.containsKey(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)) {

@@ -3,6 +3,7 @@ package dev.jobwire.producer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jobwire.producer.DelayTopics;
 import dev.jobwire.producer.WireAssertions;
 import dev.jobwire.producer.internal.Json;
 import dev.jobwire.testing.RealKafkaExtension;
@@ -92,6 +93,46 @@ class PublishCliIT {
         assertThat(receipts).extracting(r -> r.get("offset").asLong())
                 .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 300).boxed().toList());
         assertThat(kafka.read(topic, 300, Duration.ofSeconds(20))).hasSize(300);
+    }
+
+    @Test
+    void delayPrintsWhenTheTaskWillRunAndWritesItToTheDelayTopic(TestKafka kafka) throws Exception {
+        String topic = kafka.createTopic("cli-delay", 1);
+        String delayTopic = DelayTopics.create(kafka, topic);
+        CliRun run = CliRun.run(Map.of(), "", "-b", kafka.bootstrapServers(), "-t", topic, "--type", "report.build",
+                "--payload", "{}", "--key", "k", "--delay", "5s");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode receipt = Json.MAPPER.readTree(run.outLines().getFirst());
+        assertThat(receipt.get("topic").asText()).isEqualTo(delayTopic);
+        assertThat(receipt.get("partition").asInt()).isEqualTo(2);
+        ConsumerRecord<byte[], byte[]> record = kafka.read(delayTopic, 1, Duration.ofSeconds(20)).getFirst();
+        assertThat(record.offset()).isEqualTo(receipt.get("offset").asLong());
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("k");
+        Instant createdAt = Instant.parse(new String(record.headers().lastHeader("jobwire.created-at").value(), StandardCharsets.UTF_8));
+        String notBefore = new String(record.headers().lastHeader("jobwire.not-before").value(), StandardCharsets.UTF_8);
+        assertThat(receipt.get("notBefore").asText()).isEqualTo(notBefore);
+        assertThat(Instant.parse(notBefore)).isEqualTo(createdAt.plusSeconds(5));
+
+        String inAnHour = Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        CliRun at = CliRun.run(Map.of(), "", "-b", kafka.bootstrapServers(), "-t", topic, "--type", "report.build",
+                "--payload", "{}", "--not-before", inAnHour);
+        assertThat(at.exitCode()).as(at.err()).isZero();
+        JsonNode atReceipt = Json.MAPPER.readTree(at.outLines().getFirst());
+        assertThat(atReceipt.get("notBefore").asText()).isEqualTo(inAnHour);
+        assertThat(atReceipt.get("partition").asInt()).isEqualTo(11); // 2048 s <= ~3600 s < 4096 s
+    }
+
+    @Test
+    void aMissingDelayTopicIsAOneLineErrorSayingHowToCreateIt(TestKafka kafka) {
+        String topic = kafka.createTopic("cli-no-delay-topic", 1);
+        CliRun run = CliRun.run(Map.of(), "", "-b", kafka.bootstrapServers(), "-t", topic, "--type", "t",
+                "--payload", "{}", "--delay", "1m", "--delivery-timeout", "2s");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith("jobwire-publish: delay topic '" + topic + ".delay' does not exist")
+                .endsWith("--partitions 22 --config message.timestamp.type=LogAppendTime --config retention.ms=4194304000");
+        assertThat(kafka.read(topic, 1, Duration.ofSeconds(2))).isEmpty();
     }
 
     @Test

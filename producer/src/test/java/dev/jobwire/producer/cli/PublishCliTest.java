@@ -14,9 +14,39 @@ class PublishCliTest {
         CliRun run = CliRun.run("--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().replaceAll("\\s+", " ")).contains("--bootstrap-servers", "JOBWIRE_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "--topic",
-                "--type", "--payload", "--payload-file", "standard input", "--key", "--header", "--deadline",
+                "--type", "--payload", "--payload-file", "standard input", "--key", "--header", "--deadline", "--delay",
+                "--not-before", "notBefore",
                 "--content-type", "--traceparent", "--count", "--rate", "--kafka-property", "--delivery-timeout",
                 "Exit codes");
+    }
+
+    @Test
+    void badStartTimesAreOneLineErrorsBeforeAnythingIsSent() {
+        assertThat(CliRun.run("--type", "t", "--payload", "{}", "--delay", "soon").err())
+                .isEqualTo("jobwire-publish: --delay='soon' is not a duration: use e.g. 250ms, 30s, 5m or PT30S"
+                        + System.lineSeparator());
+        CliRun negative = CliRun.run("--type", "t", "--payload", "{}", "--delay", "-5s");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).isEqualTo("jobwire-publish: delay -5s is negative; a task cannot be scheduled in the "
+                + "past (no delay, or zero, starts it at once)" + System.lineSeparator());
+        assertThat(CliRun.run("--type", "t", "--payload", "{}", "--not-before", "tomorrow").err())
+                .isEqualTo("jobwire-publish: --not-before 'tomorrow' is not an ISO-8601 instant like 2026-12-01T10:00:00Z"
+                        + System.lineSeparator());
+        CliRun both = CliRun.run("--type", "t", "--payload", "{}", "--delay", "5s", "--not-before", "2026-12-01T10:00:00Z");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+        // checked when publishing; the unreachable bootstrap server is never contacted
+        CliRun expiresFirst = CliRun.run("--type", "t", "--payload", "{}", "--delay", "10m", "--deadline", "5m",
+                "-b", "127.0.0.1:1", "--delivery-timeout", "1s");
+        assertThat(expiresFirst.exitCode()).isEqualTo(2);
+        assertThat(expiresFirst.err()).startsWith("jobwire-publish: deadline ")
+                .endsWith(": the task would expire before it may start" + System.lineSeparator());
+        CliRun tooFar = CliRun.run("--type", "t", "--payload", "{}", "--not-before", "9999-01-01T00:00:00Z",
+                "-b", "127.0.0.1:1", "--delivery-timeout", "1s");
+        assertThat(tooFar.exitCode()).isEqualTo(2);
+        assertThat(tooFar.err()).isEqualTo("jobwire-publish: notBefore 9999-01-01T00:00:00Z is more than 3650 days "
+                + "(about 10 years) ahead" + System.lineSeparator());
+        assertThat(expiresFirst.out() + tooFar.out()).isEmpty();
     }
 
     @Test

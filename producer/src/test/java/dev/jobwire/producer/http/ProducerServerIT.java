@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jobwire.producer.DelayTopics;
 import dev.jobwire.producer.WireAssertions;
 import dev.jobwire.testing.RealKafkaExtension;
 import dev.jobwire.testing.TestKafka;
@@ -167,6 +168,77 @@ class ProducerServerIT {
 
             // bad input never reached Kafka
             assertThat(kafka.read(topic, 1, Duration.ofSeconds(2))).isEmpty();
+        }
+    }
+
+    @Test
+    void delayedTasksWaitInTheirTierAndTheReceiptSaysWhenTheyRun(TestKafka kafka) {
+        String topic = kafka.createTopic("http-delay", 2);
+        String delayTopic = DelayTopics.create(kafka, topic);
+        try (ProducerServer server = HttpFixture.start(kafka.bootstrapServers(), topic, Map.of())) {
+            HttpFixture.Response one = postJson(server, "/tasks",
+                    "{\"type\":\"report.build\",\"payload\":{\"id\":1},\"key\":\"customer-42\",\"delay\":\"5s\"}");
+            assertThat(one.status()).as(one.body()).isEqualTo(202);
+            JsonNode receipt = one.json();
+            assertThat(receipt.get("topic").asText()).isEqualTo(delayTopic);
+            assertThat(receipt.get("partition").asInt()).isEqualTo(2);
+            ConsumerRecord<byte[], byte[]> record = kafka.read(delayTopic, 1, Duration.ofSeconds(20)).getFirst();
+            assertThat(record.partition()).isEqualTo(2);
+            assertThat(record.offset()).isEqualTo(receipt.get("offset").asLong());
+            assertThat(utf8(record.key())).isEqualTo("customer-42");
+            Instant createdAt = Instant.parse(utf8(record.headers().lastHeader("jobwire.created-at").value()));
+            Instant notBefore = Instant.parse(utf8(record.headers().lastHeader("jobwire.not-before").value()));
+            assertThat(notBefore).isEqualTo(createdAt.plusSeconds(5)).isEqualTo(Instant.parse(receipt.get("notBefore").asText()));
+
+            String inAMonth = Instant.now().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+            HttpFixture.Response batch = postJson(server, "/tasks/batch", """
+                    [{"type": "a", "payload": 1},
+                     {"type": "b", "payload": 2, "notBefore": "%s"},
+                     {"type": "c", "payload": 3, "delay": "300ms"}]
+                    """.formatted(inAMonth));
+            assertThat(batch.status()).as(batch.body()).isEqualTo(202);
+            JsonNode receipts = batch.json().get("receipts");
+            assertThat(receipts.get(0).get("topic").asText()).isEqualTo(topic);
+            assertThat(receipts.get(0).has("notBefore")).isFalse();
+            assertThat(receipts.get(1).get("topic").asText()).isEqualTo(delayTopic);
+            assertThat(receipts.get(1).get("partition").asInt()).isEqualTo(21); // a month ahead: the longest tier (24 days)
+            assertThat(receipts.get(1).get("notBefore").asText()).isEqualTo(inAMonth);
+            assertThat(receipts.get(2).get("topic").asText()).as("under a second: the task topic").isEqualTo(topic);
+            assertThat(receipts.get(2).get("notBefore").asText()).isNotEmpty();
+            assertThat(kafka.read(topic, 2, Duration.ofSeconds(20))).extracting(r -> r.headers().lastHeader("jobwire.not-before") != null)
+                    .containsExactlyInAnyOrder(false, true);
+        }
+    }
+
+    @Test
+    void badStartTimesAre400sWithPointersAndAMissingDelayTopicIs503(TestKafka kafka) {
+        String topic = kafka.createTopic("http-delay-bad", 1);
+        try (ProducerServer server = HttpFixture.start(kafka.bootstrapServers(), topic,
+                Map.of("JOBWIRE_PUBLISH_TIMEOUT", "2s"))) {
+            assertFieldError(postJson(server, "/tasks", "{\"type\":\"a\",\"payload\":1,\"delay\":\"soon\"}"), "/delay",
+                    "'soon' is not a duration like 250ms, 30s, 5m, 1h or PT30S");
+            assertFieldError(postJson(server, "/tasks", "{\"type\":\"a\",\"payload\":1,\"delay\":\"-1s\"}"), "/delay",
+                    "delay -1s is negative; a task cannot be scheduled in the past (no delay, or zero, starts it at once)");
+            assertFieldError(postJson(server, "/tasks",
+                    "{\"type\":\"a\",\"payload\":1,\"delay\":\"1s\",\"notBefore\":\"2030-01-01T00:00:00Z\"}"),
+                    "/notBefore", "give either 'delay' or 'notBefore', not both");
+            Instant tomorrow = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Instant inTwoDays = tomorrow.plus(Duration.ofDays(1));
+            var batch = assertProblem(postJson(server, "/tasks/batch", """
+                    [{"type": "a", "payload": 1, "delay": "5s"},
+                     {"type": "a", "payload": 1, "notBefore": "9999-01-01T00:00:00Z"},
+                     {"type": "a", "payload": 1, "delay": "1h", "deadline": "%s", "notBefore": null},
+                     {"type": "a", "payload": 1, "notBefore": "%s", "deadline": "%s"}]
+                    """.formatted(tomorrow, inTwoDays, tomorrow)), 400, "invalid-request");
+            assertThat(batch.get("errors")).extracting(e -> e.get("pointer").asText()).containsExactly("/1/notBefore", "/3/deadline");
+            assertThat(batch.get("errors").get(1).get("detail").asText()).isEqualTo("deadline " + tomorrow + " is not after "
+                    + "the start time " + inTwoDays + ": the task would expire before it may start");
+
+            HttpFixture.Response missing = postJson(server, "/tasks", "{\"type\":\"a\",\"payload\":1,\"delay\":\"30s\"}");
+            assertProblem(missing, 503, "topic-not-found").satisfies(p -> assertThat(p.get("detail").asText())
+                    .startsWith("delay topic '" + topic + ".delay' does not exist on the Kafka cluster at ")
+                    .contains("JOBWIRE_CREATE_TOPICS=true"));
+            assertThat(kafka.read(topic, 1, Duration.ofSeconds(2))).as("nothing published").isEmpty();
         }
     }
 

@@ -24,6 +24,18 @@ class PublishAnswerTest {
         PublishAnswer batch = PublishAnswer.of(true, List.of(published(0), published(1)));
         assertThat(batch.status()).isEqualTo(202);
         assertThat(batch.body().get("receipts")).extracting(r -> r.get("offset").asLong()).containsExactly(0L, 1L);
+        assertThat(one.body().has("notBefore")).as("an immediate task's receipt has no notBefore").isFalse();
+    }
+
+    @Test
+    void aDelayedTasksReceiptSaysWhenItWillRun() {
+        Instant due = Instant.parse("2026-12-01T10:00:00.250Z");
+        PublishAnswer one = PublishAnswer.of(false, List.of(TaskOutcome.of(CompletableFuture.completedFuture(
+                new PublishReceipt("id", "t.delay", 2, 7, Instant.EPOCH, due)), TIMEOUT)));
+        assertThat(one.status()).isEqualTo(202);
+        assertThat(one.body().get("notBefore").asText()).isEqualTo("2026-12-01T10:00:00.250Z");
+        assertThat(one.body().get("topic").asText()).isEqualTo("t.delay");
+        assertThat(one.body().get("partition").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -69,7 +81,7 @@ class PublishAnswerTest {
 
     private static TaskOutcome published(long offset) {
         return TaskOutcome.of(CompletableFuture.completedFuture(
-                new PublishReceipt("id-" + offset, "t", 0, offset, Instant.EPOCH)), TIMEOUT);
+                new PublishReceipt("id-" + offset, "t", 0, offset, Instant.EPOCH, null)), TIMEOUT);
     }
 
     private static TaskOutcome failed(PublishFailure failure) {

@@ -98,6 +98,53 @@ class TaskJsonParserTest {
     }
 
     @Test
+    void delayAndNotBeforeBecomeTheRequestsStartTime() throws Exception {
+        TaskJsonParser.Result result = parser.parseBatch(json("""
+                [{"type": "a", "payload": 1, "delay": "30s"},
+                 {"type": "b", "payload": 1, "delay": "PT1H", "deadline": "2026-01-01T02:00:00Z"},
+                 {"type": "c", "payload": 1, "notBefore": "2026-12-01T10:00:00+01:00"}]
+                """), null, NOW);
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.requests()).extracting(TaskRequest::delay)
+                .containsExactly(java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1), null);
+        assertThat(result.requests().get(2).notBefore()).isEqualTo(Instant.parse("2026-12-01T09:00:00Z"));
+        assertThat(result.requests().get(0).startTime(NOW)).isEqualTo(Instant.parse("2026-01-01T00:00:30Z"));
+        // a notBefore already past: at once
+        TaskRequest past = parser.parseOne(json("{\"type\":\"t\",\"payload\":1,\"notBefore\":\"2025-01-01T00:00:00Z\"}"),
+                null, NOW).requests().getFirst();
+        assertThat(past.startTime(NOW)).isNull();
+    }
+
+    @Test
+    void badStartTimesAreFieldErrorsAtTheirPointer() throws Exception {
+        TaskJsonParser.Result result = new TaskJsonParser(Set.of("jobwire.tasks"), 100).parseBatch(json("""
+                [{"type": "a", "payload": 1, "delay": "soon"},
+                 {"type": "a", "payload": 1, "delay": "-5s"},
+                 {"type": "a", "payload": 1, "delay": 30},
+                 {"type": "a", "payload": 1, "delay": "87601h"},
+                 {"type": "a", "payload": 1, "delay": "5s", "notBefore": "2026-12-01T10:00:00Z"},
+                 {"type": "a", "payload": 1, "notBefore": "tomorrow"},
+                 {"type": "a", "payload": 1, "notBefore": "2037-01-01T00:00:00Z"},
+                 {"type": "a", "payload": 1, "delay": "10m", "deadline": "2026-01-01T00:05:00Z"},
+                 {"type": "a", "payload": 1, "notBefore": "2026-01-01T00:05:00Z", "deadline": "2026-01-01T00:05:00Z"}]
+                """), null, NOW);
+        assertThat(result.requests()).isEmpty();
+        assertThat(result.errors()).containsExactly(
+                new FieldError("/0/delay", "'soon' is not a duration like 250ms, 30s, 5m, 1h or PT30S"),
+                new FieldError("/1/delay", "delay -5s is negative; a task cannot be scheduled in the past "
+                        + "(no delay, or zero, starts it at once)"),
+                new FieldError("/2/delay", "must be a string, not number"),
+                new FieldError("/3/delay", "delay 87601h is longer than the maximum of 3650 days (about 10 years)"),
+                new FieldError("/4/notBefore", "give either 'delay' or 'notBefore', not both"),
+                new FieldError("/5/notBefore", "'tomorrow' is not an ISO-8601 instant like 2026-12-01T10:00:00Z"),
+                new FieldError("/6/notBefore", "notBefore 2037-01-01T00:00:00Z is more than 3650 days (about 10 years) ahead"),
+                new FieldError("/7/deadline", "deadline 2026-01-01T00:05:00Z is not after the start time "
+                        + "2026-01-01T00:10:00Z: the task would expire before it may start"),
+                new FieldError("/8/deadline", "deadline 2026-01-01T00:05:00Z is not after the start time "
+                        + "2026-01-01T00:05:00Z: the task would expire before it may start"));
+    }
+
+    @Test
     void jsonPointerEscaping() {
         assertThat(FieldError.pointer("/0/headers", "a/b~c")).isEqualTo("/0/headers/a~1b~0c");
     }

@@ -29,6 +29,21 @@ class FailureClassifierTest {
     }
 
     @Test
+    void aMissingDelayTopicSaysWhoCreatesItAndHow() {
+        PublishException e = classifier.classify(new TimeoutException("Topic tasks.delay not present in metadata after 30000 ms."),
+                true, true, "id-1", "tasks.delay", "tasks", 1200, 1000);
+        assertThat(e.failure()).isEqualTo(PublishFailure.TOPIC_NOT_FOUND);
+        assertThat(e.topic()).isEqualTo("tasks.delay");
+        assertThat(e).hasMessage("delay topic 'tasks.delay' does not exist on the Kafka cluster at k1:9092, so the delayed "
+                + "task was not published (tasks of topic 'tasks' that must wait a second or more wait there). Workers "
+                + "create it at start-up with JOBWIRE_CREATE_TOPICS=true (the default); to create it by hand: "
+                + "kafka-topics.sh --bootstrap-server k1:9092 --create --topic tasks.delay --partitions 22 "
+                + "--config message.timestamp.type=LogAppendTime --config retention.ms=4194304000");
+        assertThat(classifier.classify(new UnknownTopicOrPartitionException("gone"), false, true, "id-1", "tasks.delay",
+                "tasks", 1200, 1000)).hasMessageStartingWith("delay topic 'tasks.delay' does not exist");
+    }
+
+    @Test
     void metadataTimeoutWithAConnectionMeansTheTopicIsMissing() {
         PublishException e = classify(new TimeoutException("Topic tasks not present in metadata after 30000 ms."), true, true);
         assertThat(e.failure()).isEqualTo(PublishFailure.TOPIC_NOT_FOUND);

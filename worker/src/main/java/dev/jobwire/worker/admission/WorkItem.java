@@ -1,6 +1,7 @@
 package dev.jobwire.worker.admission;
 
 import dev.jobwire.wire.MalformedTaskException;
+import dev.jobwire.wire.RetryRound;
 import dev.jobwire.wire.TaskMetadata;
 import dev.jobwire.worker.source.Completion;
 import dev.jobwire.worker.source.Settlement;
@@ -41,6 +42,8 @@ public final class WorkItem {
     /** When its thread asked it to be held until ({@link System#nanoTime()}); 0 when not. */
     long holdUntilNanos;
     private TaskMetadata metadata;
+    /** Whether its headers carry a retry round ({@code jobwire.retry.*}); known once decoded. */
+    private boolean retried;
     @SuppressWarnings("unused") // through SETTLEMENT
     private volatile Settlement settlement;
 
@@ -73,8 +76,15 @@ public final class WorkItem {
         return metadata;
     }
 
-    public void metadata(TaskMetadata decoded) {
+    /** Records the decoded headers (by the thread running it, when the source did not decode ahead). */
+    public void metadata(TaskMetadata decoded, boolean retryRound) {
         metadata = decoded;
+        retried = retryRound;
+    }
+
+    /** Whether its headers carry a retry round; meaningful once {@link #metadata()} is set. */
+    public boolean retried() {
+        return retried;
     }
 
     /**
@@ -104,6 +114,7 @@ public final class WorkItem {
     public void decodeAhead() {
         try {
             metadata = TaskMetadata.readFrom(record.headers());
+            retried = RetryRound.isPresent(record.headers());
         } catch (MalformedTaskException e) {
             metadata = null;
         }

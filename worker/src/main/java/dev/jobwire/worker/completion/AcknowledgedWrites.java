@@ -103,11 +103,11 @@ public final class AcknowledgedWrites {
         while (true) {
             ProducerRecord<byte[], byte[]> attempt = record;
             try {
-                RecordMetadata metadata = Failsafe.with(retry).get(() -> {
+                RecordMetadata metadata = Failsafe.with(retry).get(context -> {
                     if (item.isCancelled()) {
                         throw new Abandoned();
                     }
-                    return sendAndAwait(attempt, write);
+                    return sendAndAwait(attempt, write, context.getAttemptCount() + 1);
                 });
                 health.succeeded();
                 write.written(attempt, metadata);
@@ -147,12 +147,12 @@ public final class AcknowledgedWrites {
     }
 
     /** Sends and waits for the answer, even if interrupted meanwhile (the write may land). */
-    private RecordMetadata sendAndAwait(ProducerRecord<byte[], byte[]> record, Write write) throws Exception {
+    private RecordMetadata sendAndAwait(ProducerRecord<byte[], byte[]> record, Write write, int attempt) throws Exception {
         Future<RecordMetadata> sent;
         try {
             sent = producer.send(record);
         } catch (RuntimeException e) {
-            failed(write, e);
+            failed(write, e, attempt);
             throw e;
         }
         boolean interrupted = false;
@@ -164,7 +164,7 @@ public final class AcknowledgedWrites {
                     interrupted = true;
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause() == null ? e : e.getCause();
-                    failed(write, cause);
+                    failed(write, cause, attempt);
                     throw cause instanceof Exception exception ? exception : e;
                 }
             }
@@ -175,11 +175,17 @@ public final class AcknowledgedWrites {
         }
     }
 
-    private void failed(Write write, Throwable cause) {
+    /** Counted every time; logged at the first failure of a write and then every tenth, not on every retry. */
+    private void failed(Write write, Throwable cause, int attempt) {
         health.failed(write.description() + ": " + cause);
-        if (!(cause instanceof RecordTooLargeException)) {
+        if (cause instanceof RecordTooLargeException) {
+            return; // shrunk and sent again, with its own log line
+        }
+        if (attempt == 1) {
             log.error("{} not written, retrying with backoff; its offset stays uncommitted: {}", write.description(),
                     cause.toString());
+        } else if (attempt % 10 == 0) {
+            log.warn("{} still not written after {} tries, still retrying: {}", write.description(), attempt, cause.toString());
         }
     }
 

@@ -25,6 +25,9 @@ import java.util.Properties;
  * @param partitionHighWatermark a partition with this many buffered plus in-flight tasks pauses
  * @param groupProtocol    {@code classic} or {@code consumer} (KIP-848), Kafka's {@code group.protocol}
  * @param consumerMode     a consumer group (default) or a share group (queue mode, KIP-932)
+ * @param sessionTimeout   how long a worker that stopped heartbeating (a crash) keeps its partitions: the
+ *                         classic consumer's {@code session.timeout.ms}, or its consumer group's
+ *                         {@code consumer.session.timeout.ms} (set at start-up, within the broker's bounds)
  * @param retryHandOff     a retry whose backoff is at least this long is re-published to run later
  *                         instead of waiting in the worker
  * @param partitionWriteLimit a partition with this many dead-letter or delayed-task writes pending pauses
@@ -47,6 +50,7 @@ public record WorkerConfig(
         Duration shutdownGrace,
         String groupProtocol,
         ConsumerMode consumerMode,
+        Duration sessionTimeout,
         Duration retryHandOff,
         int partitionWriteLimit,
         Duration readyMaxTaskAge,
@@ -117,6 +121,7 @@ public record WorkerConfig(
                 s.duration("SHUTDOWN_GRACE", Duration.ofSeconds(20)),
                 groupProtocol(s),
                 consumerMode(s),
+                s.duration("SESSION_TIMEOUT", Duration.ofSeconds(10)),
                 s.duration("RETRY_HANDOFF", Duration.ofSeconds(1)),
                 s.integer("PARTITION_WRITE_LIMIT", 32, 1, 1_000_000),
                 s.duration("READY_MAX_TASK_AGE", longer(Duration.ofMinutes(10), defaults.maxTaskDuration().plusMinutes(1))),

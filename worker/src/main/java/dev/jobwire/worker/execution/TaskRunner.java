@@ -80,7 +80,7 @@ public final class TaskRunner implements TaskBody {
                 finisher.poisonPill(item, DeadLetterReason.UNDECODABLE, e);
                 return;
             }
-            item.metadata(metadata);
+            item.metadata(metadata, RetryRound.isPresent(record.headers()));
         }
         TaskLogContext.task(metadata.id(), metadata.type());
         TypeBindings.Binding binding = types.of(metadata.type());
@@ -93,7 +93,7 @@ public final class TaskRunner implements TaskBody {
         }
         RetryRound round;
         try {
-            round = RetryRound.isPresent(record.headers()) ? RetryRound.readFrom(record.headers()) : null;
+            round = item.retried() ? RetryRound.readFrom(record.headers()) : null;
         } catch (MalformedTaskException e) {
             log.warn("undecodable retry headers, dead-lettering the task: {}", e.getMessage());
             finisher.poisonPill(item, DeadLetterReason.UNDECODABLE, e);

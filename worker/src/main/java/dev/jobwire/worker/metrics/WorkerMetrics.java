@@ -74,6 +74,13 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
         return this;
     }
 
+    /** A histogram timer; the returned recorder takes milliseconds (negative ones count as 0). */
+    public java.util.function.LongConsumer timer(String name, String description) {
+        Timer timer = Timer.builder(name).description(description).publishPercentileHistogram().register(requireBound());
+        registered.add(timer);
+        return millis -> timer.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
@@ -143,7 +150,6 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
         if (failedAttempts > 0) {
             m.failedAttempts.add(failedAttempts);
         }
-        m.attempts.add(attempts);
     }
 
     public void cancelled(String type) {
@@ -178,7 +184,6 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
         final LongAdder succeeded = new LongAdder();
         final LongAdder retried = new LongAdder();
         final LongAdder failedAttempts = new LongAdder();
-        final LongAdder attempts = new LongAdder();
         final LongAdder cancelled = new LongAdder();
         final LongAdder handedOff = new LongAdder();
         final Map<DeadLetterReason, LongAdder> deadLettered = new EnumMap<>(DeadLetterReason.class);
@@ -192,7 +197,6 @@ public final class WorkerMetrics implements MeterBinder, AutoCloseable {
             counter(registry, registered, "jobwire.tasks.succeeded", "Tasks finished successfully", type, succeeded);
             counter(registry, registered, "jobwire.tasks.retried", "Retries (attempts after the first)", type, retried);
             counter(registry, registered, "jobwire.tasks.attempts.failed", "Attempts that failed", type, failedAttempts);
-            counter(registry, registered, "jobwire.tasks.attempts", "Attempts made by finished tasks", type, attempts);
             counter(registry, registered, "jobwire.tasks.cancelled",
                     "Tasks cancelled by shutdown or rebalance (delivered again later)", type, cancelled);
             counter(registry, registered, "jobwire.tasks.retries.handed_off",

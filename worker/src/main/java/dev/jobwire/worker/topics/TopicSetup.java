@@ -35,7 +35,7 @@ public final class TopicSetup {
     /** Room the worker's headers may add to a record: failure headers of a dead letter, a retry's history. */
     public static final int HEADER_ROOM = 1 << 20;
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
-    private static final long CALL_SECONDS = 15;
+    private static final long CALL_SECONDS = 10;
 
     private final Admin admin;
     private final List<String> taskTopics;

@@ -1,6 +1,10 @@
 package dev.jobwire.worker.it;
 
+import dev.jobwire.wire.DelayTiers;
 import dev.jobwire.wire.TaskMetadata;
+import dev.jobwire.worker.delay.DelayRoute;
+import java.time.Duration;
+import java.time.Instant;
 import dev.jobwire.testing.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,9 +25,13 @@ final class TestTasks implements AutoCloseable {
     private final List<Future<RecordMetadata>> sent = new ArrayList<>();
 
     TestTasks(TestKafka kafka, String topic) {
+        this(kafka.bootstrapServers(), topic);
+    }
+
+    TestTasks(String bootstrapServers, String topic) {
         this.topic = topic;
         this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new ByteArraySerializer(), new ByteArraySerializer());
@@ -42,6 +50,24 @@ final class TestTasks implements AutoCloseable {
         send(new ProducerRecord<>(topic, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 payload.getBytes(StandardCharsets.UTF_8), headers));
         return metadata.id();
+    }
+
+    /**
+     * Publishes a task due {@code delay} from now the way the producer library does: with its
+     * {@code jobwire.not-before} header, into the delay topic's tier that fits (22 tiers), or onto
+     * the task topic when due within a second.
+     *
+     * @return the task's id and when it is due
+     */
+    Map.Entry<String, Instant> publishDelayed(String type, String payload, Duration delay) {
+        Instant due = Instant.now().plus(delay);
+        TaskMetadata metadata = TaskMetadata.create(type, null, null, null, due);
+        RecordHeaders headers = new RecordHeaders();
+        metadata.writeTo(headers);
+        DelayRoute route = DelayRoute.of(topic, new DelayTiers(DelayTiers.DEFAULT_TIERS), Duration.between(Instant.now(), due));
+        send(new ProducerRecord<>(route.topic(), route.partition(), null, null, payload.getBytes(StandardCharsets.UTF_8),
+                headers));
+        return Map.entry(metadata.id(), due);
     }
 
     /** Publishes a raw record (for poison pills). */

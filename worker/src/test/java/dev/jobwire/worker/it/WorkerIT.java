@@ -71,6 +71,30 @@ class WorkerIT {
         assertThat(kafka.read(TopicNames.deadLetterTopicFor(topic), 1, Duration.ofSeconds(1))).isEmpty();
     }
 
+    /** A created-at far in the past (1000-01-01) once overflowed the latency timer and left the task unfinished. */
+    @Test
+    void aTaskCreatedInTheDistantPastSucceedsIsCountedAndCommitted(TestKafka kafka) throws Exception {
+        String topic = createTopics(kafka, "ancient", 1);
+        String group = kafka.uniqueGroupId("ancient");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        RecordingHandler handler = new RecordingHandler(0);
+        Worker worker = Workers.start(Workers.env(kafka, topic, group), new HandlerRegistry().register("record", handler), meters);
+        try (TestTasks tasks = new TestTasks(kafka, topic)) {
+            RecordHeaders headers = new RecordHeaders();
+            new dev.jobwire.wire.TaskMetadata("ancient-1", "record", "application/json", Instant.parse("1000-01-01T00:00:00Z"),
+                    null, null).writeTo(headers);
+            tasks.send(new ProducerRecord<>(topic, 0, (byte[]) null, "{}".getBytes(StandardCharsets.UTF_8), headers));
+            tasks.flush();
+            await().atMost(PATIENCE).until(() -> count(meters, "jobwire.tasks.succeeded", "record") == 1);
+            assertThat(meters.get("jobwire.task.latency").tag("type", "record").timer().count()).isEqualTo(1);
+            await().atMost(PATIENCE).until(() -> Workers.uncommitted(kafka, group, topic, 1) == 0);
+        } finally {
+            worker.close();
+        }
+        assertThat(handler.executed("ancient-1")).isTrue();
+        assertThat(kafka.read(TopicNames.deadLetterTopicFor(topic), 1, Duration.ofSeconds(1))).isEmpty();
+    }
+
     @Test
     void retriesWithBackoffThenSucceeds(TestKafka kafka) throws Exception {
         String topic = createTopics(kafka, "retry", 1);

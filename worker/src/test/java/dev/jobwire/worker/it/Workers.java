@@ -33,8 +33,6 @@ final class Workers {
         env.put("JOBWIRE_COMMIT_INTERVAL", "200ms");
         env.put("JOBWIRE_SHUTDOWN_GRACE", "5s");
         env.put("JOBWIRE_REVOCATION_GRACE", "5s");
-        env.put("JOBWIRE_KAFKA_SESSION_TIMEOUT_MS", "10000");
-        env.put("JOBWIRE_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         return env;
     }
 
@@ -48,7 +46,12 @@ final class Workers {
 
     /** Records a consumer group has committed minus the topic's end offsets: 0 when all is committed. */
     static long uncommitted(TestKafka kafka, String group, String topic, int partitions) throws Exception {
-        try (Admin admin = kafka.admin()) {
+        return uncommitted(kafka.bootstrapServers(), group, topic, partitions);
+    }
+
+    static long uncommitted(String bootstrapServers, String group, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

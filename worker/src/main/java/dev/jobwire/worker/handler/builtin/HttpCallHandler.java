@@ -45,7 +45,7 @@ public final class HttpCallHandler implements TaskHandler {
             throw new NonRetryableException("payload field 'url' is not a URI: " + e.getMessage(), e);
         }
         String method = spec.path("method").asText("GET");
-        long timeoutMs = Payloads.nonNegativeLong(spec, "timeoutMs", DEFAULT_TIMEOUT_MS);
+        long timeoutMs = Payloads.millis(spec, "timeoutMs", DEFAULT_TIMEOUT_MS);
         JsonNode body = spec.path("body");
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMillis(timeoutMs))

@@ -28,15 +28,37 @@ final class Payloads {
         }
     }
 
+    /** The longest duration a built-in handler accepts: a day. */
+    static final long MAX_MILLIS = 86_400_000L;
+
     static long nonNegativeLong(JsonNode node, String field, long defaultValue) throws NonRetryableException {
         JsonNode value = node.path(field);
         if (value.isMissingNode() || value.isNull()) {
             return defaultValue;
         }
-        if (!value.canConvertToLong() || value.asLong() < 0) {
-            throw new NonRetryableException("payload field '" + field + "' must be a non-negative integer, got " + value);
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+            throw new NonRetryableException("payload field '" + field + "' must be a non-negative integer, got "
+                    + abbreviated(value));
         }
         return value.asLong();
+    }
+
+    /**
+     * A duration in milliseconds, from 0 to {@link #MAX_MILLIS}: a larger one would overflow the
+     * nanoseconds it is counted in, or hold a slot for longer than any task should.
+     */
+    static long millis(JsonNode node, String field, long defaultValue) throws NonRetryableException {
+        long millis = nonNegativeLong(node, field, defaultValue);
+        if (millis > MAX_MILLIS) {
+            throw new NonRetryableException("payload field '" + field + "' must be at most " + MAX_MILLIS
+                    + " (a day, in milliseconds), got " + millis);
+        }
+        return millis;
+    }
+
+    private static String abbreviated(JsonNode value) {
+        String text = value.toString();
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
     }
 
     static String requiredText(JsonNode node, String field) throws NonRetryableException {

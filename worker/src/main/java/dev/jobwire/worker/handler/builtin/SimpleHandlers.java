@@ -15,11 +15,11 @@ final class SimpleHandlers {
     };
 
     /** {@code sleep}: {@code {"ms":100}}; an interruptible wait, like a call to a slow service. */
-    static final TaskHandler SLEEP = (task, context) -> Thread.sleep(Payloads.nonNegativeLong(Payloads.json(task), "ms", 100));
+    static final TaskHandler SLEEP = (task, context) -> Thread.sleep(Payloads.millis(Payloads.json(task), "ms", 100));
 
     /** {@code cpu.hash}: {@code {"ms":2}} of CPU time hashing, on the core-sized pool. */
     static final TaskHandler CPU_HASH = (task, context) -> {
-        long millis = Payloads.nonNegativeLong(Payloads.json(task), "ms", 2);
+        long millis = Payloads.millis(Payloads.json(task), "ms", 2);
         context.cpu(() -> CpuWork.hashFor(millis));
     };
 

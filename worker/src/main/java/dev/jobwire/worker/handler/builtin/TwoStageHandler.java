@@ -22,7 +22,7 @@ public final class TwoStageHandler implements TaskHandler {
     @Override
     public void handle(Task task, TaskContext context) throws Exception {
         JsonNode spec = Payloads.json(task);
-        long cpuMs = Payloads.nonNegativeLong(spec, "cpuMs", 2);
+        long cpuMs = Payloads.millis(spec, "cpuMs", 2);
         HttpCallHandler.call(client, spec);
         context.cpu(() -> CpuWork.hashFor(cpuMs));
     }
