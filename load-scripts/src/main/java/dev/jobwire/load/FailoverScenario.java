@@ -68,7 +68,8 @@ final class FailoverScenario {
     /** One protocol's run; its figures in order, for the side-by-side report. */
     private static Map<String, Object> runOne(Harness h, Report r, String protocol, Size size, Path logs) throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
-        String topic = h.createTopic("failover-" + protocol, PARTITIONS);
+        // With its delay topic, as a deployment has it: each worker also runs its delay mover, in a group of its own.
+        String topic = h.createTopicWithDelays("failover-" + protocol, PARTITIONS);
         String group = h.group("failover-" + protocol);
         DeadLetterWatch dead = h.watchDeadLetters(topic);
         CallLog calls = new CallLog();
