@@ -27,6 +27,7 @@ public final class Completions {
     // harness, not the worker, slowing the throughput scenario down.
     private final LongAccumulator firstCreatedMicros = new LongAccumulator(Math::min, Long.MAX_VALUE);
     private final AtomicLong firstStartMicros = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong firstStartNanos = new AtomicLong(Long.MAX_VALUE);
     private final LongAccumulator lastDoneMicros = new LongAccumulator(Math::max, 0);
     private final long[] latenciesMicros;
     private final AtomicInteger latencyCount = new AtomicInteger();
@@ -57,6 +58,7 @@ public final class Completions {
             maxRunning.accumulateAndGet(now, Math::max);
         }
         if (firstStartMicros.get() == Long.MAX_VALUE) {
+            firstStartNanos.accumulateAndGet(System.nanoTime(), Math::min);
             firstStartMicros.accumulateAndGet(micros(Instant.now()), Math::min);
         }
         try {
@@ -84,6 +86,7 @@ public final class Completions {
         maxRunning.set(running.get());
         firstCreatedMicros.reset();
         firstStartMicros.set(Long.MAX_VALUE);
+        firstStartNanos.set(Long.MAX_VALUE);
         lastDoneMicros.reset();
         latencyCount.set(0);
         if (runsById != null) {
@@ -112,6 +115,21 @@ public final class Completions {
         long first = firstCreatedMicros.get();
         long last = lastDoneMicros.get();
         return first == Long.MAX_VALUE || last == 0 ? 0 : (last - first) / 1e6;
+    }
+
+    /** When the first handler started ({@link System#nanoTime()}), or {@link Long#MAX_VALUE} before any did. */
+    public long firstStartNanos() {
+        return firstStartNanos.get();
+    }
+
+    /** The first task's created-at, in microseconds since the epoch; {@link Long#MAX_VALUE} before any succeeded. */
+    public long firstCreatedMicros() {
+        return firstCreatedMicros.get();
+    }
+
+    /** When the last success so far returned, in microseconds since the epoch; 0 before any. */
+    public long lastDoneMicros() {
+        return lastDoneMicros.get();
     }
 
     /** From the first handler start to the last success, in seconds: for backlogs published before the worker started. */

@@ -11,6 +11,7 @@ import dev.jobwire.worker.Worker;
 import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.metrics.WorkerMetrics;
+import dev.jobwire.worker.topics.TopicSetup;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class Harness implements AutoCloseable {
     private final List<String> topics = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
     private final Map<Worker, MeterRegistry> meters = new HashMap<>();
+    private final Map<Worker, Long> startedNanos = new HashMap<>();
     private final List<DeadLetterWatch> watches = new ArrayList<>();
 
     /**
@@ -73,6 +75,21 @@ public final class Harness implements AutoCloseable {
         return topic;
     }
 
+    /**
+     * Creates {@code load.<name>.<run>} with its dead-letter and delay topics, as a worker that
+     * creates its topics would ({@link TopicSetup}): the delay topic with one partition per tier.
+     */
+    public String createTopicWithDelays(String name, int partitions) throws Exception {
+        String topic = "load." + name + "." + runId;
+        try (Admin admin = admin()) {
+            new TopicSetup(admin, List.of(topic), true, partitions).run();
+        }
+        topics.add(topic);
+        topics.add(TopicNames.deadLetterTopicFor(topic));
+        topics.add(TopicNames.delayTopicFor(topic));
+        return topic;
+    }
+
     public String group(String name) {
         return "load." + name + "." + runId;
     }
@@ -88,17 +105,34 @@ public final class Harness implements AutoCloseable {
         return env;
     }
 
+    /** The command line's {@code --worker} settings. */
+    public Map<String, String> workerSettings() {
+        return workerSettings;
+    }
+
     /** Starts a worker with {@code env} plus the command line's {@code --worker} settings, which win. */
     public Worker startWorker(Map<String, String> env, Completions completions) throws Exception {
+        return startWorker(env, completions.wrap(HandlerRegistry.discover()));
+    }
+
+    /** As {@link #startWorker(Map, Completions)}, with these handlers. */
+    public Worker startWorker(Map<String, String> env, HandlerRegistry handlers) throws Exception {
         env = new HashMap<>(env);
         env.putAll(workerSettings);
         // The registry the worker service publishes to, so the scenario pays what the service pays.
         MeterRegistry registry = WorkerMetrics.prometheusRegistry();
-        Worker worker = new Worker(WorkerConfig.from(new Settings(env)), completions.wrap(HandlerRegistry.discover()),
-                registry).start();
+        WorkerConfig config = WorkerConfig.from(new Settings(env));
+        long started = System.nanoTime();
+        Worker worker = new Worker(config, handlers, registry).start();
         workers.add(worker);
         meters.put(worker, registry);
+        startedNanos.put(worker, started);
         return worker;
+    }
+
+    /** When {@code new Worker(...).start()} was called for {@code worker} ({@link System#nanoTime()}). */
+    public long startedNanos(Worker worker) {
+        return startedNanos.get(worker);
     }
 
     /** Sum of one of {@code worker}'s counters over all its tags (e.g. {@code jobwire.tasks.retried}). */

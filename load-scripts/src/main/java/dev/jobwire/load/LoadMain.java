@@ -6,18 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Entry point of the load scripts: {@code LoadMain SCENARIO|all [options]}. */
+/**
+ * Entry point of the load scripts: {@code LoadMain SCENARIO|all [options]}. A scenario is a method
+ * taking ({@link Harness}, {@link Options}, {@link Report}), registered here by name: the smaller
+ * ones in {@link Scenarios}, larger ones in a class of their own ({@link FailoverScenario},
+ * {@link DelayedScenario}, {@link ShareScaling}).
+ */
 public final class LoadMain {
-    static final String USAGE = """
-            usage: load-scripts/<scenario> [--bootstrap HOST:PORT] [--count N] [--smoke] [--duration SECONDS] [--results DIR]
-              scenarios: exercise-1 mini-challenge cpu-bound throughput backlog failure-mix rebalance share-scaling (or: all)
-              --bootstrap  use this broker instead of starting a local one
-              --count      tasks to publish instead of the scenario's default
-              --smoke      small counts: checks that every task is accounted for, judges no speed (CI)
-              --duration   seconds the backlog scenario runs (default 60)
-              --results    where JSON and HTML results go (default load-scripts/results)
-              --worker     JOBWIRE_NAME=value: a worker setting, over the scenario's own (repeatable)""";
-
     private interface Body {
         void run(Harness h, Options o, Report r) throws Exception;
     }
@@ -32,8 +27,21 @@ public final class LoadMain {
         SCENARIOS.put("backlog", Scenarios::backlog);
         SCENARIOS.put("failure-mix", Scenarios::failureMix);
         SCENARIOS.put("rebalance", Scenarios::rebalance);
+        SCENARIOS.put("failover", FailoverScenario::run);
+        SCENARIOS.put("delayed", DelayedScenario::run);
         SCENARIOS.put("share-scaling", ShareScaling::run);
     }
+
+    static final String USAGE = """
+            usage: load-scripts/<scenario> [--bootstrap HOST:PORT] [--count N] [--smoke] [--duration SECONDS] [--results DIR]
+              scenarios: %s (or: all)
+              --bootstrap  use this broker instead of starting a local one
+              --count      tasks to publish instead of the scenario's default
+              --smoke      small counts: checks that every task is accounted for, judges no speed (CI)
+              --duration   seconds the backlog scenario runs (default 60)
+              --results    where JSON and HTML results go (default load-scripts/results)
+              --worker     JOBWIRE_NAME=value: a worker setting, over the scenario's own (repeatable)"""
+            .formatted(String.join(" ", SCENARIOS.keySet()));
 
     private LoadMain() {
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The scenarios. Each publishes real tasks through the producer library to a real broker, runs
@@ -16,9 +18,10 @@ import java.util.function.Function;
  * measured against the ideal. Speed is reported, never asserted: what fails the command is a task
  * without an outcome or a broken cap ({@link Accounting}, {@link Checks}).
  *
- * <p>A new scenario: a static method here taking ({@link Harness}, {@link Options}, {@link Report}),
- * registered by name in {@link LoadMain}; publish, then {@code Accounting.of(...).await(PATIENCE)},
- * report speed with {@link Checks#speed}, and finish with {@code accounting.check(report)}.
+ * <p>A new scenario: a static method taking ({@link Harness}, {@link Options}, {@link Report}) —
+ * here, or in a class of its own when it needs helpers ({@link FailoverScenario}) — registered by
+ * name in {@link LoadMain}; publish, then {@code Accounting.of(...).await(PATIENCE)}, report speed
+ * with {@link Checks#speed}, and finish with {@code accounting.check(report)}.
  */
 final class Scenarios {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -37,20 +40,24 @@ final class Scenarios {
         int n = o.count(100, 100);
         String topic = h.createTopic("exercise-1", 6);
         DeadLetterWatch dead = h.watchDeadLetters(topic);
-        Map<String, String> env = h.workerEnv(topic, h.group("exercise-1"));
+        String group = h.group("exercise-1");
+        Map<String, String> env = h.workerEnv(topic, group);
         env.put("JOBWIRE_MAX_IN_FLIGHT", "10");
         Completions done = new Completions(n, true);
         Worker worker = h.startWorker(env, done);
         h.awaitReady(worker, PATIENCE);
         warmUp(h, topic, done, dead, n, url -> httpCall(url, 2000), r);
         long retriedBefore = h.counter(worker, "jobwire.tasks.retried");
-        try (StandInService service = new StandInService(50, 80, 0, 10);
+        try (Admin admin = h.admin();
+                StandInService service = new StandInService(50, 80, 0, 10);
                 Sampler sampler = new Sampler(10, done::succeeded, worker::inFlight, worker::buffered)) {
             List<String> ids = h.publish(topic, n, i -> httpCall(service.url(), 2000));
+            Map<TopicPartition, Long> ends = GroupState.endOffsets(admin, topic);
             Accounting accounting = Accounting.of("tasks", ids, done, dead, Accounting.Duplicates.FORBIDDEN);
             accounting.await(PATIENCE);
-            sampler.close();
             double total = done.spanSeconds();
+            CommitTiming.report(r, admin, group, ends, done.firstCreatedMicros(), total, done.lastDoneMicros());
+            sampler.close();
             Checks.speed(r, n, total, done, sampler);
             // A call abandoned at its 2 s timeout (and retried) may still be open at the stand-in.
             Checks.standIn(r, service, 10, h.counter(worker, "jobwire.tasks.retried") == retriedBefore);
@@ -70,7 +77,8 @@ final class Scenarios {
         int n = o.count(10_000, 500);
         String topic = h.createTopic("mini-challenge", 12);
         DeadLetterWatch dead = h.watchDeadLetters(topic);
-        Map<String, String> env = h.workerEnv(topic, h.group("mini-challenge"));
+        String group = h.group("mini-challenge");
+        Map<String, String> env = h.workerEnv(topic, group);
         env.put("JOBWIRE_MAX_IN_FLIGHT", "50");
         env.put("JOBWIRE_CPU_THREADS", Integer.toString(CORES));
         // The 200 ms timeout is the external call's own (timeoutMs); the attempt also waits for a CPU slot.
@@ -81,19 +89,22 @@ final class Scenarios {
         warmUp(h, topic, done, dead, 500, url -> TaskRequest.builder("http.then-cpu")
                 .payload("{\"url\":\"" + url + "\",\"timeoutMs\":200,\"cpuMs\":2}").build(), r);
         Instant batchDeadline = Instant.now().plus(Duration.ofMinutes(5));
-        try (StandInService service = new StandInService(100, 100, 0, 50);
+        try (Admin admin = h.admin();
+                StandInService service = new StandInService(100, 100, 0, 50);
                 Sampler sampler = new Sampler(100, done::succeeded, worker::inFlight, worker::buffered)) {
             List<String> ids = h.publish(topic, n, i -> TaskRequest.builder("http.then-cpu")
                     .payload("{\"url\":\"" + service.url() + "\",\"timeoutMs\":200,\"cpuMs\":" + Integer.getInteger("cpums", 2) + "}")
                     .deadline(batchDeadline)
                     .build());
+            Map<TopicPartition, Long> ends = GroupState.endOffsets(admin, topic);
             // Extra handler runs are counted, not failed on: an attempt cut at its 5 s timeout may
             // have had its handler return at that moment; the task was then retried or dead-lettered.
             Accounting accounting = Accounting.of("tasks", ids, done, dead, Accounting.Duplicates.COUNTED);
             // Tasks unfinished at the batch's deadline are dead-lettered as EXPIRED: wait for those too.
             accounting.await(Duration.between(Instant.now(), batchDeadline).plus(PATIENCE));
-            sampler.close();
             double total = done.spanSeconds();
+            CommitTiming.report(r, admin, group, ends, done.firstCreatedMicros(), total, done.lastDoneMicros());
+            sampler.close();
             Checks.speed(r, n, total, done, sampler);
             Checks.standIn(r, service, 50, false);
             r.ideal(n * 0.100 / 50, total, 1.05);
@@ -115,6 +126,7 @@ final class Scenarios {
         env.put("JOBWIRE_CPU_THREADS", Integer.toString(CORES));
         Completions done = new Completions(n, true);
         Worker worker = h.startWorker(env, done);
+        StartupTimer startup = StartupTimer.watch(worker, h.startedNanos(worker), done::firstStartNanos);
         try (Sampler sampler = new Sampler(100, done::succeeded, worker::inFlight, worker::buffered)) {
             Accounting accounting = Accounting.of("tasks", ids, done, dead, Accounting.Duplicates.FORBIDDEN);
             accounting.await(PATIENCE);
@@ -122,6 +134,7 @@ final class Scenarios {
             // Published before the worker started: the clock runs from the first task's start.
             double total = done.spanFromFirstStartSeconds();
             Checks.speed(r, n, total, done, sampler);
+            startup.report(r);
             r.put("cpu_threads", CORES);
             r.ideal(n * 0.002 / CORES, total, 1.15);
             accounting.check(r);
@@ -159,6 +172,7 @@ final class Scenarios {
         Completions done = new Completions(n, byId);
         Profiling profile = Profiling.start("throughput");
         Worker worker = h.startWorker(throughputEnv(h, topic, "throughput"), done);
+        StartupTimer startup = StartupTimer.watch(worker, h.startedNanos(worker), done::firstStartNanos);
         try (profile; Sampler sampler = new Sampler(100, done::succeeded, worker::inFlight, worker::buffered)) {
             Accounting accounting = byId
                     ? Accounting.of("tasks", ids, done, dead, Accounting.Duplicates.FORBIDDEN)
@@ -171,6 +185,7 @@ final class Scenarios {
             r.put("ratio_to_raw_consumer", ratio);
             r.put("target_ratio_to_raw_consumer", 0.5);
             r.put("target_met", ratio >= 0.5);
+            startup.report(r);
             accounting.check(r);
         }
     }
@@ -299,6 +314,7 @@ final class Scenarios {
         Instant giveUp = Instant.now().plus(PATIENCE);
         List<String> missed = new ArrayList<>();
         Worker first = h.startWorker(env32(h, topic, group), done);
+        StartupTimer startup = StartupTimer.watch(first, h.startedNanos(first), done::firstStartNanos);
         try (Sampler sampler = new Sampler(100, done::succeeded, () -> done.running(), first::buffered)) {
             milestone(accounting, n / 5, giveUp, "20 %", missed);
             Worker second = h.startWorker(env32(h, topic, group), done);
@@ -315,6 +331,7 @@ final class Scenarios {
             if (!missed.isEmpty()) {
                 r.put("milestones_not_reached_in_time", missed);
             }
+            startup.report(r);
             accounting.check(r);
         }
     }

@@ -16,9 +16,24 @@ import java.util.concurrent.atomic.LongAdder;
  * with 429 when more than {@code maxConcurrent} requests are open. It counts the concurrency it
  * actually saw, so a scenario can prove the worker stayed within its cap.
  *
+ * <p>A {@link CallListener}, when given, hears of every request as it is answered, with its query
+ * string: a scenario that puts a task's number in the URL learns when each task was called.
+ *
  * <p>Thread-safe; one virtual thread per request.
  */
 public final class StandInService implements AutoCloseable {
+    /** Hears of each request as it is answered. Called on the request's thread: must be thread-safe. */
+    @FunctionalInterface
+    public interface CallListener {
+        /**
+         * @param query        the request's query string, or null
+         * @param arrivedNanos when the request arrived ({@link System#nanoTime()})
+         * @param answeredNanos when its answer went out
+         * @param status       200, 429 (refused) or 500 (an injected error)
+         */
+        void answered(String query, long arrivedNanos, long answeredNanos, int status);
+    }
+
     private final HttpServer server;
     private final int minLatencyMs;
     private final int maxLatencyMs;
@@ -31,8 +46,16 @@ public final class StandInService implements AutoCloseable {
     private final LongAdder errors = new LongAdder();
     private final LongAdder latencySumMs = new LongAdder();
     private final SplittableRandom seed = new SplittableRandom(42);
+    private final CallListener listener;
 
     public StandInService(int minLatencyMs, int maxLatencyMs, double errorRate, int maxConcurrent) throws IOException {
+        this(minLatencyMs, maxLatencyMs, errorRate, maxConcurrent, null);
+    }
+
+    /** As above; {@code listener} (may be null) hears of every request as it is answered. */
+    public StandInService(int minLatencyMs, int maxLatencyMs, double errorRate, int maxConcurrent, CallListener listener)
+            throws IOException {
+        this.listener = listener;
         this.minLatencyMs = minLatencyMs;
         this.maxLatencyMs = maxLatencyMs;
         this.errorRate = errorRate;
@@ -48,6 +71,7 @@ public final class StandInService implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long arrived = System.nanoTime();
         int now = open.incrementAndGet();
         maxOpen.accumulateAndGet(now, Math::max);
         boolean counted = true;
@@ -55,7 +79,7 @@ public final class StandInService implements AutoCloseable {
             if (now > maxConcurrent) {
                 refused.increment();
                 counted = done(counted);
-                reply(exchange, 429);
+                reply(exchange, 429, arrived);
                 return;
             }
             SplittableRandom random;
@@ -74,11 +98,11 @@ public final class StandInService implements AutoCloseable {
             counted = done(counted);
             if (errorRate > 0 && random.nextDouble() < errorRate) {
                 errors.increment();
-                reply(exchange, 500);
+                reply(exchange, 500, arrived);
                 return;
             }
             served.increment();
-            reply(exchange, 200);
+            reply(exchange, 200, arrived);
         } finally {
             done(counted);
         }
@@ -92,7 +116,10 @@ public final class StandInService implements AutoCloseable {
         return false;
     }
 
-    private static void reply(HttpExchange exchange, int status) throws IOException {
+    private void reply(HttpExchange exchange, int status, long arrived) throws IOException {
+        if (listener != null) {
+            listener.answered(exchange.getRequestURI().getRawQuery(), arrived, System.nanoTime(), status);
+        }
         exchange.getRequestBody().readAllBytes();
         exchange.sendResponseHeaders(status, -1);
         exchange.close();
