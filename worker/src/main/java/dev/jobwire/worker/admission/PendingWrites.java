@@ -9,19 +9,23 @@ import java.util.concurrent.TimeUnit;
  * Counts the writes (dead letters, delayed tasks) a lane's tasks wait for, and their bytes, so the
  * source can pause the lane when they pile up and wait for them before giving the lane away.
  *
- * <p>Thread-safe: each write begins and ends on its own thread; the source reads, interrupts
- * and waits from its poll thread.
+ * <p>Thread-safe: a write is counted by the thread that starts it and attached to the thread
+ * that carries it out; the source reads, interrupts and waits from its poll thread.
  */
 public final class PendingWrites {
     private final Set<Thread> writers = new HashSet<>();
     private int count;
     private long bytes;
 
-    /** The calling thread starts a write of {@code size} bytes. */
+    /** A write of {@code size} bytes is pending from now on (counted before its thread starts). */
     public synchronized void begin(long size) {
-        writers.add(Thread.currentThread());
         count++;
         bytes += size;
+    }
+
+    /** The calling thread carries out one of the pending writes: {@link #interruptAll} reaches it. */
+    public synchronized void attach() {
+        writers.add(Thread.currentThread());
     }
 
     /** The calling thread's write ended (written or given up). */

@@ -77,9 +77,12 @@ public final class AcknowledgedWrites {
     public void write(WorkItem item, ProducerRecord<byte[], byte[]> record, Write write, Settlement settlement) {
         long size = sizeOf(record);
         PendingWrites pending = item.lane().writes();
+        // Counted before its thread starts, so the source sees it pending from now on (a revocation
+        // waits for it; a write whose lane was given up before it was sent is abandoned).
+        pending.begin(size);
         health.started();
         WRITERS.start(() -> {
-            pending.begin(size);
+            pending.attach();
             try {
                 ProducerRecord<byte[], byte[]> sent = writeUntilAcknowledged(item, record, write);
                 if (sent != null) {
