@@ -93,6 +93,24 @@ public final class TestKafka {
         }
     }
 
+    /**
+     * Whether the topic exists and every partition has a leader: a topic just created by another
+     * process may exist before it can take writes (an idempotent producer that writes meanwhile can
+     * be refused with an out-of-order sequence once the leader is there).
+     */
+    public boolean topicReady(String topic) {
+        try (Admin admin = admin()) {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic);
+            return description != null && description.partitions().stream().allMatch(p -> p.leader() != null);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public String toString() {
         return description;

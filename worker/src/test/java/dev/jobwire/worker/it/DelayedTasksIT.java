@@ -186,7 +186,7 @@ class DelayedTasksIT {
         Map<String, Instant> due = new HashMap<>();
         try {
             Process first = startWorker(kafka, topic, group, "first");
-            await().atMost(PATIENCE).until(() -> kafka.topicExists(TopicNames.delayTopicFor(topic)));
+            await().atMost(PATIENCE).until(() -> kafka.topicReady(TopicNames.delayTopicFor(topic)));
             try (TestTasks tasks = new TestTasks(kafka, topic)) {
                 for (int i = 0; i < 1000; i++) {
                     var published = tasks.publishDelayed("http.call", "{\"url\":\"http://127.0.0.1:" + server.getAddress().getPort()
