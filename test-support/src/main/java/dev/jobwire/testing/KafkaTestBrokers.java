@@ -20,7 +20,7 @@ import org.testcontainers.utility.DockerImageName;
 final class KafkaTestBrokers {
     static final String MODE_PROPERTY = "jobwire.test.broker";
     static final String IMAGE_PROPERTY = "jobwire.test.kafka-image";
-    static final String DEFAULT_IMAGE = "apache/kafka:4.1.1";
+    static final String DEFAULT_IMAGE = "apache/kafka:4.4.0";
 
     private KafkaTestBrokers() {
     }
