@@ -5,6 +5,7 @@ import dev.jobwire.worker.admission.Lane;
 import dev.jobwire.worker.admission.OrderingMode;
 import dev.jobwire.worker.backpressure.BackpressurePolicy;
 import dev.jobwire.worker.execution.TaskThreads;
+import dev.jobwire.worker.source.LoopLiveness;
 import dev.jobwire.worker.source.TaskSource;
 import java.time.Duration;
 import java.util.Collection;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -60,10 +60,9 @@ public final class GroupSource implements TaskSource {
     private final Assignment assignment = new Assignment();
     private final Committer committer;
     private final RebalanceHandler rebalancing;
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final LoopLiveness liveness = new LoopLiveness();
 
     private volatile boolean stopRequested;
-    private volatile long lastPollNanos = System.nanoTime();
     private volatile int pausedCount;
     private long lastCommitNanos = System.nanoTime();
     private boolean committedSinceIdle;
@@ -102,7 +101,7 @@ public final class GroupSource implements TaskSource {
             try {
                 consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
             } finally {
-                finished.countDown();
+                liveness.ended();
             }
         }
     }
@@ -110,7 +109,11 @@ public final class GroupSource implements TaskSource {
     private void pollOnce(Admission.Snapshot snapshot) {
         boolean busy = pausedCount > 0 || !snapshot.idle() || pendingWrites() > 0;
         ConsumerRecords<byte[], byte[]> records = consumer.poll(busy ? BUSY_POLL_TIMEOUT : settings.pollTimeout());
-        lastPollNanos = System.nanoTime();
+        liveness.turned(System.nanoTime());
+        if (!records.isEmpty()) {
+            // New work, even if it is done before the next snapshot: the next idle spell commits it.
+            committedSinceIdle = false;
+        }
         for (TopicPartition partition : records.partitions()) {
             PartitionProgress progress = assignment.get(partition);
             if (progress != null) {
@@ -185,7 +188,7 @@ public final class GroupSource implements TaskSource {
         while ((admission.active() > 0 || pendingWrites() > 0) && System.nanoTime() < deadline) {
             consumer.pause(consumer.assignment());
             consumer.poll(Duration.ofMillis(100));
-            lastPollNanos = System.nanoTime();
+            liveness.turned(System.nanoTime());
             if (System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos()) {
                 lastCommitNanos = System.nanoTime();
                 committer.commitAsync();
@@ -225,7 +228,7 @@ public final class GroupSource implements TaskSource {
 
     @Override
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
-        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return liveness.awaitEnded(timeout);
     }
 
     @Override
@@ -233,16 +236,12 @@ public final class GroupSource implements TaskSource {
         if (!rebalancing.joined()) {
             return "not yet joined consumer group (waiting for a partition assignment)";
         }
-        long sincePoll = System.nanoTime() - lastPollNanos;
-        if (sincePoll > TimeUnit.SECONDS.toNanos(30)) {
-            return "the poll loop has not polled for " + TimeUnit.NANOSECONDS.toSeconds(sincePoll) + " s";
-        }
-        return null;
+        return liveness.stallReason("the poll loop has not polled");
     }
 
     @Override
     public boolean isPolling() {
-        return finished.getCount() > 0 && System.nanoTime() - lastPollNanos < TimeUnit.SECONDS.toNanos(30);
+        return liveness.isTurning();
     }
 
     @Override
