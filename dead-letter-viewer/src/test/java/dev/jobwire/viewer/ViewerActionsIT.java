@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -29,26 +28,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The loop guard, the audit of every action, replay outcomes, dry runs as jobs and marks: against a real broker. */
 @ExtendWith(RealKafkaExtension.class)
 class ViewerActionsIT {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Opened opened = new Opened();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
+        opened.close();
     }
 
-    private String[] topics(TestKafka kafka) {
-        String task = "tasks-" + UUID.randomUUID().toString().substring(0, 8);
-        kafka.createTopic(task, 1, Map.of());
-        kafka.createTopic(task + ".dlt", 1, Map.of());
-        return new String[] {task, task + ".dlt"};
+    private static String[] topics(TestKafka kafka) {
+        return ViewerTestSupport.topics(kafka, 1, 1);
     }
 
     private ViewerServer start(ViewerConfig config) {
-        ViewerServer server = ViewerServer.start(config);
-        toClose.add(server);
-        return server;
+        return opened.viewer(config);
     }
 
     private static void awaitTotal(Api api, int total) {

@@ -34,32 +34,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The viewer's JSON API against a real broker. Each test has its own topics and viewer. */
 @ExtendWith(RealKafkaExtension.class)
 class ViewerApiIT {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Opened opened = new Opened();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
+        opened.close();
     }
 
-    private String[] topics(TestKafka kafka) {
-        String task = "tasks-" + UUID.randomUUID().toString().substring(0, 8);
-        kafka.createTopic(task, 3, Map.of());
-        kafka.createTopic(task + ".dlt", 2, Map.of());
-        return new String[] {task, task + ".dlt"};
+    private static String[] topics(TestKafka kafka) {
+        return ViewerTestSupport.topics(kafka, 3, 2);
     }
 
     private KafkaProducer<byte[], byte[]> producer(TestKafka kafka) {
-        KafkaProducer<byte[], byte[]> p = ViewerTestSupport.producer(kafka);
-        toClose.add(p);
-        return p;
+        return opened.add(ViewerTestSupport.producer(kafka));
     }
 
     private ViewerServer start(ViewerConfig config) {
-        ViewerServer server = ViewerServer.start(config);
-        toClose.add(server);
-        return server;
+        return opened.viewer(config);
     }
 
     private static JsonNode awaitTotal(Api api, String query, int total) {

@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,26 +26,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealKafkaExtension.class)
 class ViewerSecurityIT {
     private static final String READ_TOKEN = "read-only-token-9876543210";
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Opened opened = new Opened();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
+        opened.close();
     }
 
-    private String[] topics(TestKafka kafka) {
-        String task = "tasks-" + UUID.randomUUID().toString().substring(0, 8);
-        kafka.createTopic(task, 1, Map.of());
-        kafka.createTopic(task + ".dlt", 1, Map.of());
-        return new String[] {task, task + ".dlt"};
+    private static String[] topics(TestKafka kafka) {
+        return ViewerTestSupport.topics(kafka, 1, 1);
     }
 
     private ViewerServer start(ViewerConfig config) {
-        ViewerServer server = ViewerServer.start(config);
-        toClose.add(server);
-        return server;
+        return opened.viewer(config);
     }
 
     private String plantOne(TestKafka kafka, String[] t) throws Exception {

@@ -44,6 +44,14 @@ public final class ViewerTestSupport {
                 .withMetaTopics("audit-" + suffix, "marks-" + suffix);
     }
 
+    /** A task topic and its dead-letter topic, named uniquely: {task, dead letters}. */
+    public static String[] topics(TestKafka kafka, int taskPartitions, int deadLetterPartitions) {
+        String task = "tasks-" + UUID.randomUUID().toString().substring(0, 8);
+        kafka.createTopic(task, taskPartitions, Map.of());
+        kafka.createTopic(task + ".dlt", deadLetterPartitions, Map.of());
+        return new String[] {task, task + ".dlt"};
+    }
+
     public static KafkaProducer<byte[], byte[]> producer(TestKafka kafka) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());

@@ -17,11 +17,8 @@ import dev.jobwire.worker.Worker;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import dev.jobwire.worker.handler.TaskHandler;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,12 +103,8 @@ class DelayedTasksIT {
             assertThat(kafka.read(TopicNames.deadLetterTopicFor(topic), 1, Duration.ofMillis(200)))
                     .as("the other task ran while the failing one waited out its backoff").isEmpty();
 
-            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                dead.clear();
-                dead.addAll(kafka.read(TopicNames.deadLetterTopicFor(topic), 1, Duration.ofMillis(500)));
-                return dead.size() == 1;
-            });
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    Workers.awaitRecords(kafka, TopicNames.deadLetterTopicFor(topic), 1, PATIENCE);
             ConsumerRecord<byte[], byte[]> letter = dead.getFirst();
             DeadLetter deadLetter = DeadLetter.readFrom(letter.headers());
             assertThat(HeaderValues.last(letter.headers(), TaskHeaders.TASK_ID)).isEqualTo(failing);
@@ -215,18 +208,10 @@ class DelayedTasksIT {
     }
 
     private static Process startWorker(TestKafka kafka, String topic, String group, String name) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = Path.of("target", "delayed-worker-" + name + ".log");
-        Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.jobwire.worker.WorkerMain");
-        builder.environment().putAll(env(kafka, topic, group));
-        builder.environment().put("JOBWIRE_INSTANCE_ID", name);
-        builder.environment().put("JOBWIRE_HTTP_PORT", "0");
-        builder.environment().put("JOBWIRE_MAX_IN_FLIGHT", "64");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process process = builder.start();
-        System.out.println("started worker process " + name + " (pid " + process.pid() + "), log in " + log.toAbsolutePath());
-        return process;
+        Map<String, String> env = env(kafka, topic, group);
+        env.put("JOBWIRE_INSTANCE_ID", name);
+        env.put("JOBWIRE_HTTP_PORT", "0");
+        env.put("JOBWIRE_MAX_IN_FLIGHT", "64");
+        return Workers.startProcess("delayed-worker-" + name, env);
     }
 }

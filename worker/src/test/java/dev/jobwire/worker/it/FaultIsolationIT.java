@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,12 +79,8 @@ class FaultIsolationIT {
             }
             tasks.flush();
             await().atMost(PATIENCE).until(() -> small.get() == 20);
-            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                dead.clear();
-                dead.addAll(kafka.read(TopicNames.deadLetterTopicFor(topic), 2, Duration.ofMillis(500)));
-                return dead.size() == 2;
-            });
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    Workers.awaitRecords(kafka, TopicNames.deadLetterTopicFor(topic), 2, PATIENCE);
             for (ConsumerRecord<byte[], byte[]> letter : dead) {
                 assertThat(letter.value()).as("the original value, whole").hasSize(NEAR_LIMIT);
                 assertThat(DeadLetter.readFrom(letter.headers()).reason()).isEqualTo(DeadLetterReason.NON_RETRYABLE);
@@ -113,12 +108,8 @@ class FaultIsolationIT {
             headers.add("app.origin", "checkout".getBytes(StandardCharsets.UTF_8));
             tasks.send(new ProducerRecord<>(topic, 0, "k".getBytes(StandardCharsets.UTF_8), value, headers));
             tasks.flush();
-            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                dead.clear();
-                dead.addAll(kafka.read(TopicNames.deadLetterTopicFor(topic), 1, Duration.ofMillis(500)));
-                return dead.size() == 1;
-            });
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    Workers.awaitRecords(kafka, TopicNames.deadLetterTopicFor(topic), 1, PATIENCE);
             ConsumerRecord<byte[], byte[]> letter = dead.getFirst();
             assertThat(letter.value()).isEmpty();
             assertThat(HeaderValues.last(letter.headers(), DeadLetterHeaders.VALUE_OMITTED)).isEqualTo("100000");
@@ -179,12 +170,7 @@ class FaultIsolationIT {
 
             kafka.createTopic(deadLetters, 1, Map.of());
             await().atMost(PATIENCE).until(() -> worker.notReadyReasons().isEmpty());
-            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                dead.clear();
-                dead.addAll(kafka.read(deadLetters, 10, Duration.ofMillis(500)));
-                return dead.size() >= 10;
-            });
+            List<ConsumerRecord<byte[], byte[]>> dead = Workers.awaitRecords(kafka, deadLetters, 10, PATIENCE);
             List<String> written = dead.stream().map(r -> HeaderValues.last(r.headers(), TaskHeaders.TASK_ID)).toList();
             assertThat(written).as("every dead letter written exactly once").containsExactlyInAnyOrderElementsOf(doomedIds);
             await().atMost(PATIENCE).until(() -> Workers.uncommitted(kafka, groupOf(env), topic, 4) == 0);
@@ -279,20 +265,14 @@ class FaultIsolationIT {
     }
 
     private static Process startWorker(int brokerPort, String topic, int opsPort, String name) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = Path.of("target", "fault-worker-" + name + ".log");
-        Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.jobwire.worker.WorkerMain");
-        builder.environment().put("JOBWIRE_BOOTSTRAP_SERVERS", "127.0.0.1:" + brokerPort);
-        builder.environment().put("JOBWIRE_TOPICS", topic);
-        builder.environment().put("JOBWIRE_GROUP_ID", "late-group");
-        builder.environment().put("JOBWIRE_TOPIC_PARTITIONS", "2");
-        builder.environment().put("JOBWIRE_INSTANCE_ID", name);
-        builder.environment().put("JOBWIRE_HTTP_HOST", "127.0.0.1");
-        builder.environment().put("JOBWIRE_HTTP_PORT", Integer.toString(opsPort));
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return builder.start();
+        return Workers.startProcess("fault-worker-" + name, Map.of(
+                "JOBWIRE_BOOTSTRAP_SERVERS", "127.0.0.1:" + brokerPort,
+                "JOBWIRE_TOPICS", topic,
+                "JOBWIRE_GROUP_ID", "late-group",
+                "JOBWIRE_TOPIC_PARTITIONS", "2",
+                "JOBWIRE_INSTANCE_ID", name,
+                "JOBWIRE_HTTP_HOST", "127.0.0.1",
+                "JOBWIRE_HTTP_PORT", Integer.toString(opsPort)));
     }
 
     private static Process startBroker(Path data, int port) throws Exception {

@@ -3,20 +3,15 @@ package dev.jobwire.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.jobwire.testing.RealKafkaExtension;
 import dev.jobwire.testing.TestKafka;
 import dev.jobwire.wire.TopicNames;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -37,30 +32,16 @@ class ShareWorkerProcessIT {
     private static final int TASKS = 2000;
     private static final int MAX_IN_FLIGHT = 16;
 
-    private HttpServer server;
-    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private CallRecorder calls;
 
     @BeforeEach
-    void startRecordingServer() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/record", exchange -> {
-            String id = exchange.getRequestURI().getQuery().substring("id=".length());
-            try {
-                Thread.sleep(5); // a little latency, so work is in flight when the kill comes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        server.start();
+    void startRecorder() throws Exception {
+        calls = new CallRecorder(5); // a little latency, so work is in flight when the kill comes
     }
 
     @AfterEach
-    void stopServer() {
-        server.stop(0);
+    void stopRecorder() {
+        calls.close();
     }
 
     @Test
@@ -77,22 +58,21 @@ class ShareWorkerProcessIT {
         }
         try (TestTasks tasks = new TestTasks(kafka, topic)) {
             for (int i = 0; i < TASKS; i++) {
-                tasks.publish("http.call", "{\"url\":\"http://127.0.0.1:" + server.getAddress().getPort()
-                        + "/record?id=" + i + "\",\"timeoutMs\":5000}");
+                tasks.publish("http.call", calls.taskPayload(i));
             }
             tasks.flush();
         }
 
         Process victim = startWorker(kafka, topic, group, "victim");
         Process survivor = startWorker(kafka, topic, group, "survivor");
-        await().atMost(Duration.ofSeconds(120)).until(() -> calls.size() >= TASKS / 4);
+        await().atMost(Duration.ofSeconds(120)).until(() -> calls.distinct() >= TASKS / 4);
         victim.destroyForcibly(); // SIGKILL: no shutdown hook, nothing acknowledged or released
         assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        int executedBeforeKill = calls.size();
+        int executedBeforeKill = calls.distinct();
         assertThat(executedBeforeKill).isLessThan(TASKS);
 
-        await().atMost(Duration.ofSeconds(180)).until(() -> calls.size() == TASKS);
-        int duplicates = calls.values().stream().mapToInt(c -> c.get() - 1).sum();
+        await().atMost(Duration.ofSeconds(180)).until(() -> calls.distinct() == TASKS);
+        int duplicates = calls.duplicates();
         System.out.printf("share mode, SIGKILL of one of two workers: %d of %d tasks executed before the kill, all %d after,"
                 + " %d duplicate executions (at most %d: what the killed worker held)%n", executedBeforeKill, TASKS, TASKS,
                 duplicates, MAX_IN_FLIGHT);
@@ -101,7 +81,7 @@ class ShareWorkerProcessIT {
         survivor.destroy(); // SIGTERM: graceful stop
         assertThat(survivor.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(survivor.exitValue()).isZero();
-        assertThat(calls.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(TASKS + duplicates);
+        assertThat(calls.total()).isEqualTo(TASKS + duplicates);
         assertThat(kafka.read(TopicNames.deadLetterTopicFor(topic), 1, Duration.ofSeconds(1))).isEmpty();
     }
 
@@ -117,23 +97,19 @@ class ShareWorkerProcessIT {
     }
 
     private static Process startWorker(TestKafka kafka, String topic, String group, String name) throws Exception {
-        Process process = worker(kafka, topic, group, name).start();
-        System.out.println("started share worker process " + name + " (pid " + process.pid() + ")");
-        return process;
+        return Workers.startProcess("share-worker-process-" + name, env(kafka, topic, group, name));
     }
 
     private static ProcessBuilder worker(TestKafka kafka, String topic, String group, String name) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = Path.of("target", "share-worker-process-" + name + ".log");
-        Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.jobwire.worker.WorkerMain");
-        builder.environment().putAll(Workers.env(kafka, topic, group));
-        builder.environment().put("JOBWIRE_CONSUMER_MODE", "share");
-        builder.environment().put("JOBWIRE_INSTANCE_ID", name);
-        builder.environment().put("JOBWIRE_HTTP_PORT", "0");
-        builder.environment().put("JOBWIRE_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT));
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return builder;
+        return Workers.process("share-worker-process-" + name, env(kafka, topic, group, name));
+    }
+
+    private static Map<String, String> env(TestKafka kafka, String topic, String group, String name) {
+        Map<String, String> env = Workers.env(kafka, topic, group);
+        env.put("JOBWIRE_CONSUMER_MODE", "share");
+        env.put("JOBWIRE_INSTANCE_ID", name);
+        env.put("JOBWIRE_HTTP_PORT", "0");
+        env.put("JOBWIRE_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT));
+        return env;
     }
 }

@@ -3,19 +3,12 @@ package dev.jobwire.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.jobwire.testing.RealKafkaExtension;
 import dev.jobwire.testing.TestKafka;
 import dev.jobwire.wire.TopicNames;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,30 +23,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WorkerProcessIT {
     private static final int TASKS = 3000;
 
-    private HttpServer server;
-    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private CallRecorder calls;
 
     @BeforeEach
-    void startRecordingServer() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/record", exchange -> {
-            String id = exchange.getRequestURI().getQuery().substring("id=".length());
-            try {
-                Thread.sleep(5); // a little latency, so work is in flight when the kill comes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        server.start();
+    void startRecorder() throws Exception {
+        calls = new CallRecorder(5); // a little latency, so work is in flight when the kill comes
     }
 
     @AfterEach
-    void stopServer() {
-        server.stop(0);
+    void stopRecorder() {
+        calls.close();
     }
 
     @Test
@@ -63,22 +42,21 @@ class WorkerProcessIT {
         String group = kafka.uniqueGroupId("crash");
         try (TestTasks tasks = new TestTasks(kafka, topic)) {
             for (int i = 0; i < TASKS; i++) {
-                tasks.publish("http.call", "{\"url\":\"http://127.0.0.1:" + server.getAddress().getPort()
-                        + "/record?id=" + i + "\",\"timeoutMs\":5000}");
+                tasks.publish("http.call", calls.taskPayload(i));
             }
             tasks.flush();
         }
 
         Process first = startWorker(kafka, topic, group, "first");
-        await().atMost(Duration.ofSeconds(90)).until(() -> calls.size() >= 600);
+        await().atMost(Duration.ofSeconds(90)).until(() -> calls.distinct() >= 600);
         first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        int executedBeforeKill = calls.size();
+        int executedBeforeKill = calls.distinct();
         assertThat(executedBeforeKill).isLessThan(TASKS);
 
         Process second = startWorker(kafka, topic, group, "second");
-        await().atMost(Duration.ofSeconds(120)).until(() -> calls.size() == TASKS);
-        int duplicates = calls.values().stream().mapToInt(c -> c.get() - 1).sum();
+        await().atMost(Duration.ofSeconds(120)).until(() -> calls.distinct() == TASKS);
+        int duplicates = calls.duplicates();
         System.out.printf("SIGKILL mid-load: %d of %d tasks executed before the kill, all %d executed after the restart,"
                 + " %d duplicate executions (work in flight or finished but not yet committed at the kill)%n",
                 executedBeforeKill, TASKS, TASKS, duplicates);
@@ -91,19 +69,11 @@ class WorkerProcessIT {
     }
 
     private static Process startWorker(TestKafka kafka, String topic, String group, String name) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = Path.of("target", "worker-process-" + name + ".log");
-        Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.jobwire.worker.WorkerMain");
-        builder.environment().putAll(Workers.env(kafka, topic, group));
-        builder.environment().put("JOBWIRE_INSTANCE_ID", name);
-        builder.environment().put("JOBWIRE_HTTP_PORT", "0");
-        builder.environment().put("JOBWIRE_MAX_IN_FLIGHT", "32");
-        builder.environment().put("JOBWIRE_COMMIT_INTERVAL", "500ms");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process process = builder.start();
-        System.out.println("started worker process " + name + " (pid " + process.pid() + "), log in " + log.toAbsolutePath());
-        return process;
+        Map<String, String> env = Workers.env(kafka, topic, group);
+        env.put("JOBWIRE_INSTANCE_ID", name);
+        env.put("JOBWIRE_HTTP_PORT", "0");
+        env.put("JOBWIRE_MAX_IN_FLIGHT", "32");
+        env.put("JOBWIRE_COMMIT_INTERVAL", "500ms");
+        return Workers.startProcess("worker-process-" + name, env);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jobwire.worker.it;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.jobwire.config.Settings;
 import dev.jobwire.testing.TestKafka;
 import dev.jobwire.worker.Worker;
@@ -7,17 +9,32 @@ import dev.jobwire.worker.config.WorkerConfig;
 import dev.jobwire.worker.handler.HandlerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** Starts in-JVM workers against the test broker, configured as the service would be from its environment. */
 final class Workers {
+    /** Worker processes a test started: killed when the test JVM ends, should a failed test leave one running. */
+    private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+    }
+
     private Workers() {
     }
 
@@ -34,6 +51,40 @@ final class Workers {
         env.put("JOBWIRE_SHUTDOWN_GRACE", "5s");
         env.put("JOBWIRE_REVOCATION_GRACE", "5s");
         return env;
+    }
+
+    /**
+     * A worker as a process of its own ({@code WorkerMain} on this JVM's class path, 256 MB heap),
+     * configured by {@code env}, its output in {@code target/<name>.log}.
+     */
+    static ProcessBuilder process(String name, Map<String, String> env) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = Path.of("target", name + ".log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "dev.jobwire.worker.WorkerMain");
+        builder.environment().putAll(env);
+        return builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    }
+
+    /** Starts {@link #process} and says where its log is; it is killed at the latest when the tests end. */
+    static Process startProcess(String name, Map<String, String> env) throws IOException {
+        Process process = process(name, env).start();
+        STARTED.add(process);
+        System.out.println("started worker process " + name + " (pid " + process.pid() + "), log in "
+                + Path.of("target", name + ".log").toAbsolutePath());
+        return process;
+    }
+
+    /** The records of {@code topic} once there are at least {@code n}, read again until then (it may not exist yet). */
+    static List<ConsumerRecord<byte[], byte[]>> awaitRecords(TestKafka kafka, String topic, int n, Duration patience) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        await().atMost(patience).until(() -> {
+            records.clear();
+            records.addAll(kafka.read(topic, n, Duration.ofMillis(500)));
+            return records.size() >= n;
+        });
+        return records;
     }
 
     static Worker start(Map<String, String> env, HandlerRegistry handlers) throws Exception {

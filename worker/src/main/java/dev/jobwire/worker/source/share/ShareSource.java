@@ -5,6 +5,7 @@ import dev.jobwire.worker.admission.Lane;
 import dev.jobwire.worker.admission.WorkItem;
 import dev.jobwire.worker.execution.TaskThreads;
 import dev.jobwire.worker.metrics.WorkerMetrics;
+import dev.jobwire.worker.source.LoopLiveness;
 import dev.jobwire.worker.source.Settlement;
 import dev.jobwire.worker.source.TaskSource;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,11 +75,10 @@ public final class ShareSource implements TaskSource {
     private final ShareMetrics metrics = new ShareMetrics();
     /** One lane per partition records came from: log labels, cancellation, pending writes. */
     private final Map<TopicPartition, Lane> lanes = new HashMap<>();
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final LoopLiveness liveness = new LoopLiveness();
 
     private volatile boolean stopRequested;
     private volatile boolean polled;
-    private volatile long lastTurnNanos = System.nanoTime();
     private volatile long oldestReceivedNanos = NONE;
     private volatile int locked;
     private long lastOldestRefresh;
@@ -127,7 +126,7 @@ public final class ShareSource implements TaskSource {
             try {
                 consumer.close(Duration.ofSeconds(10)); // releases whatever is still acquired
             } finally {
-                finished.countDown();
+                liveness.ended();
             }
         }
     }
@@ -140,7 +139,7 @@ public final class ShareSource implements TaskSource {
      */
     private void turn(boolean fetch) throws InterruptedException {
         long now = System.nanoTime();
-        lastTurnNanos = now;
+        liveness.turned(now);
         acknowledgeSettled(settled.take(0));
         keepLocks(now);
         refreshStatus(now);
@@ -331,7 +330,7 @@ public final class ShareSource implements TaskSource {
 
     @Override
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
-        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return liveness.awaitEnded(timeout);
     }
 
     @Override
@@ -339,16 +338,12 @@ public final class ShareSource implements TaskSource {
         if (!polled) {
             return "not yet polling the share group";
         }
-        long sinceTurn = System.nanoTime() - lastTurnNanos;
-        if (sinceTurn > TimeUnit.SECONDS.toNanos(30)) {
-            return "the share poll loop has not turned for " + TimeUnit.NANOSECONDS.toSeconds(sinceTurn) + " s";
-        }
-        return null;
+        return liveness.stallReason("the share poll loop has not turned");
     }
 
     @Override
     public boolean isPolling() {
-        return finished.getCount() > 0 && System.nanoTime() - lastTurnNanos < TimeUnit.SECONDS.toNanos(30);
+        return liveness.isTurning();
     }
 
     @Override
