@@ -162,7 +162,7 @@ public record WorkerConfig(
     }
 
     private static String groupProtocol(Settings s) {
-        String protocol = s.string("GROUP_PROTOCOL", "consumer").toLowerCase(Locale.ROOT);
+        String protocol = s.string("GROUP_PROTOCOL", "classic").toLowerCase(Locale.ROOT);
         if (!protocol.equals("classic") && !protocol.equals("consumer")) {
             throw new IllegalArgumentException("JOBWIRE_GROUP_PROTOCOL='" + protocol
                     + "' is invalid: expected consumer (Kafka 4's group protocol, KIP-848) or classic");

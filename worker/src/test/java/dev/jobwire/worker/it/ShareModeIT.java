@@ -11,15 +11,22 @@ import dev.jobwire.wire.DeadLetterReason;
 import dev.jobwire.wire.TopicNames;
 import dev.jobwire.worker.Worker;
 import dev.jobwire.worker.handler.HandlerRegistry;
+import dev.jobwire.worker.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -227,7 +234,7 @@ class ShareModeIT {
             Map<String, String> env = env(kafka, topic, kafka.uniqueGroupId("dlt-" + mode), mode);
             env.put("JOBWIRE_INSTANCE_ID", "it-dlt-" + mode);
             env.put("JOBWIRE_TYPE_POLICIES", "fail.always:max-attempts=3,breaker-failure-rate=0");
-            MeterRegistry meters = new SimpleMeterRegistry();
+            MeterRegistry meters = mode.equals("share") ? WorkerMetrics.prometheusRegistry() : new SimpleMeterRegistry();
             Worker worker = Workers.start(env, HandlerRegistry.discover(), meters);
             try {
                 letters = kafka.read(dlt, letters.size() + 1, PATIENCE);
@@ -235,6 +242,10 @@ class ShareModeIT {
                 if (mode.equals("share")) {
                     await().atMost(PATIENCE).until(() -> counter(meters, "jobwire.share.records.acknowledged", "ack",
                             "accept") == 1);
+                    // The dashboard's queue-mode panels query names a share worker really exports.
+                    String scrape = ((PrometheusMeterRegistry) meters).scrape();
+                    assertThat(dashboardMetrics("jobwire_share_")).isNotEmpty()
+                            .allSatisfy(name -> assertThat(scrape).as("scraped").contains("\n" + name));
                 }
             } finally {
                 worker.close();
@@ -265,6 +276,17 @@ class ShareModeIT {
                 assertThat(fromShare.headers().lastHeader(header.key()).value()).as(header.key()).isEqualTo(header.value());
             }
         }
+    }
+
+    /** The metric names starting with {@code prefix} that the Grafana dashboard queries. */
+    private static Set<String> dashboardMetrics(String prefix) throws Exception {
+        String dashboard = Files.readString(Path.of("..", "docker", "grafana", "dashboards", "jobwire.json"));
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = Pattern.compile(Pattern.quote(prefix) + "[a-z_]+").matcher(dashboard);
+        while (matcher.find()) {
+            names.add(matcher.group());
+        }
+        return names;
     }
 
     private static List<String> keys(ConsumerRecord<byte[], byte[]> record) {
