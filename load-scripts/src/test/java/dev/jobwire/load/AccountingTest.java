@@ -151,4 +151,16 @@ class AccountingTest {
         dead.set(3);
         assertThat(Accounting.ofCounts("tasks", 10, succeeded::get, dead::get).check(new Report("test")).missing()).isZero();
     }
+
+    @Test
+    void byCountsWaitingEndsOnceTheCountsAddUp() throws Exception {
+        AtomicLong succeeded = new AtomicLong(0);
+        Accounting accounting = Accounting.ofCounts("tasks", 10, succeeded::get, () -> 0);
+        Thread.ofVirtual().start(() -> {
+            sleep(50);
+            succeeded.set(10);
+        });
+
+        assertThat(accounting.awaitAccounted(10, Duration.ofSeconds(30))).isTrue();
+    }
 }
