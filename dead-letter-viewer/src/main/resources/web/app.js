@@ -227,7 +227,14 @@ function applyFilters(ev) {
 }
 
 // ---------- views ----------
-async function render() {
+// Renders run one after another: a live refresh that started before the user changed the filters
+// must not finish after (and paint over) the render of the new filters.
+let rendering = Promise.resolve();
+function render() {
+  rendering = rendering.then(renderNow, renderNow);
+  return rendering;
+}
+async function renderNow() {
   const view = params().get('view') || 'groups';
   for (const v of ['groups', 'list', 'replays']) $('nav-' + v).classList.toggle('active', v === view);
   syncFilterForm();

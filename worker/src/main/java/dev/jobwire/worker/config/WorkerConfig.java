@@ -165,7 +165,7 @@ public record WorkerConfig(
         String protocol = s.string("GROUP_PROTOCOL", "classic").toLowerCase(Locale.ROOT);
         if (!protocol.equals("classic") && !protocol.equals("consumer")) {
             throw new IllegalArgumentException("JOBWIRE_GROUP_PROTOCOL='" + protocol
-                    + "' is invalid: expected consumer (Kafka 4's group protocol, KIP-848) or classic");
+                    + "' is invalid: expected classic (the default) or consumer (Kafka 4's group protocol, KIP-848)");
         }
         return protocol;
     }
