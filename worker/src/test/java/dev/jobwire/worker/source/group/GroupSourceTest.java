@@ -66,8 +66,11 @@ class GroupSourceTest {
         group.close();
 
         assertThat(group.body.settlement(P0, 1)).isEqualTo(Settlement.SUCCEEDED);
-        assertThat(group.body.interrupted(P0, 2)).isTrue();
-        assertThat(group.body.settlement(P0, 2)).isEqualTo(Settlement.CANCELLED);
+        // The cancelled task's thread may record its interruption after the loop has ended, on a busy machine.
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(group.body.interrupted(P0, 2)).isTrue();
+            assertThat(group.body.settlement(P0, 2)).isEqualTo(Settlement.CANCELLED);
+        });
         assertThat(group.body.startedAt()).as("buffered records are not started after the stop")
                 .extracting(ScriptedBody.At::offset).containsExactlyInAnyOrder(0L, 1L, 2L);
         assertThat(group.consumer.commits()).last().isEqualTo(new TestConsumer.Commit(true, Map.of(P0, 2L), false));
