@@ -136,6 +136,29 @@ public final class DeadLetterIndex {
         }
     }
 
+    /**
+     * Evicts the oldest entries, across topics, until at most {@code targetBytes} remain. For a
+     * reader that ran out of heap: a full heap would leave the HTTP side unable to answer, so the
+     * reader gives back what it filled. Evicted dead letters are reported as not indexed and still
+     * open by reference.
+     */
+    public void shrinkTo(long targetBytes) {
+        lock.writeLock().lock();
+        try {
+            while (bytes > targetBytes) {
+                ArrayDeque<Sized> oldest = oldestTopic();
+                if (oldest == null) {
+                    break;
+                }
+                evict(oldest);
+                evictedForMemory++;
+            }
+            version.incrementAndGet();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** The topic whose oldest entry is the oldest of all. */
     private ArrayDeque<Sized> oldestTopic() {
         ArrayDeque<Sized> oldest = null;

@@ -122,6 +122,9 @@ public final class TopicFollower implements AutoCloseable {
             follow();
         } catch (Throwable e) { // an Error kills the reader: say so instead of going blind
             health.failed(e);
+            if (e instanceof OutOfMemoryError) {
+                giveBackHeap();
+            }
             try {
                 LOG.error("The dead-letter reader stopped: {}. New dead letters are no longer read and the viewer is "
                         + "not ready; restart it (with more heap, or a smaller JOBWIRE_VIEWER_INDEX_MEMORY)", e.toString(), e);
@@ -135,6 +138,20 @@ public final class TopicFollower implements AutoCloseable {
             } catch (Throwable e) {
                 LOG.debug("Closing the reader's consumer failed: {}", e.toString());
             }
+        }
+    }
+
+    /**
+     * Halves the index after the reader ran out of heap. Without it the heap stays full and the
+     * HTTP threads fail too (seen: Jetty's own threads hit OutOfMemoryError and /health/ready did not
+     * answer for minutes), so nobody would learn why the viewer is not ready.
+     */
+    private void giveBackHeap() {
+        try {
+            long before = index.bytes();
+            index.shrinkTo(before / 2);
+        } catch (Throwable ignored) {
+            // nothing more to do here; the health state already says FAILED
         }
     }
 

@@ -87,6 +87,34 @@ class DeadLetterIndexTest {
     }
 
     @Test
+    void shrinkingGivesBackTheOldestEntriesAcrossTopicsAndNamesThemNotIndexed() {
+        DeadLetterIndex index = new DeadLetterIndex(1_000_000, PLENTY, version, marks);
+        index.partitionStarted("a.dlt", 0, 0, 0);
+        index.partitionStarted("b.dlt", 0, 0, 0);
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < 100; i++) {
+            String topic = i % 2 == 0 ? "a.dlt" : "b.dlt";
+            index.addAll(List.of(entry(topic, i / 2, t.plusSeconds(i), "x", "E", "m" + i)));
+        }
+        long full = index.bytes();
+        long versionBefore = index.version();
+
+        index.shrinkTo(full / 2);
+
+        assertThat(index.bytes()).isLessThanOrEqualTo(full / 2).isGreaterThan(full / 2 - full / 50);
+        assertThat(index.size()).isBetween(49, 51);
+        assertThat(index.find(Query.ALL).getLast().message()).as("the oldest kept").isEqualTo("m" + (100 - index.size()));
+        assertThat(index.version()).as("pages refresh").isGreaterThan(versionBefore);
+        DeadLetterIndex.Coverage c = index.coverage();
+        assertThat(c.evictedForMemory()).isEqualTo(100 - index.size());
+        assertThat(c.notIndexed().stream().mapToLong(DeadLetterIndex.NotIndexed::records).sum()).isEqualTo(100 - index.size());
+
+        index.shrinkTo(0);
+        assertThat(index.size()).isZero();
+        assertThat(index.bytes()).isZero();
+    }
+
+    @Test
     void filtersAndGroupsCountEveryStatus() {
         DeadLetterIndex index = new DeadLetterIndex(100, PLENTY, version, marks);
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
