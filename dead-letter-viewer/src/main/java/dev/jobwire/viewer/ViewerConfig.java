@@ -73,6 +73,8 @@ public record ViewerConfig(
 
     public static final int DEFAULT_PORT = 8083;
     public static final double DEFAULT_INDEX_HEAP_SHARE = 0.4;
+    /** The largest index budget accepted, as a share of the maximum heap. */
+    public static final double MAX_INDEX_HEAP_SHARE = 0.6;
 
     public ViewerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -135,9 +137,32 @@ public record ViewerConfig(
                 s.kafkaClientProperties());
     }
 
-    /** The index budget in bytes: the configured one, else 40 % of the maximum heap. */
+    /**
+     * The index budget in bytes: the configured one, else 40 % of the maximum heap.
+     *
+     * @throws IllegalArgumentException when the configured budget is more than 60 % of the heap
+     */
     public long effectiveIndexMemoryBytes() {
-        return indexMemoryBytes > 0 ? indexMemoryBytes : (long) (Runtime.getRuntime().maxMemory() * DEFAULT_INDEX_HEAP_SHARE);
+        return effectiveIndexMemoryBytes(Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * The index budget for a heap of {@code maxHeapBytes}. A budget above 60 % of it is refused:
+     * reading Kafka and answering requests need the rest, and an index allowed to grow past them
+     * runs the whole JVM out of memory (in a 96 MB test JVM, Jetty's selector died of it first and
+     * the viewer stopped answering altogether).
+     */
+    long effectiveIndexMemoryBytes(long maxHeapBytes) {
+        if (indexMemoryBytes <= 0) {
+            return (long) (maxHeapBytes * DEFAULT_INDEX_HEAP_SHARE);
+        }
+        long most = (long) (maxHeapBytes * MAX_INDEX_HEAP_SHARE);
+        if (indexMemoryBytes > most) {
+            throw new IllegalArgumentException("JOBWIRE_VIEWER_INDEX_MEMORY=" + (indexMemoryBytes >> 20) + " MB is more than 60 % of"
+                    + " the heap (" + (maxHeapBytes >> 20) + " MB): the viewer would run out of memory before the index is full."
+                    + " Use at most " + (most >> 20) + " MB (unset, it is 40 % of the heap), or give the JVM more heap (-Xmx)");
+        }
+        return indexMemoryBytes;
     }
 
     /** Whether reads need a token: as configured, else when the bind address is not a loopback one. */

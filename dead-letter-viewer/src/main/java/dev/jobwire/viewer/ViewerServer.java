@@ -98,11 +98,13 @@ public final class ViewerServer implements AutoCloseable {
     /**
      * Starts everything; returns once the HTTP port is open (the index fills in the background).
      *
-     * @throws IllegalArgumentException when a configured token is too weak ({@link TokenStrength})
+     * @throws IllegalArgumentException when a configured token is too weak ({@link TokenStrength}), or the
+     *         index budget more than the heap can give ({@link ViewerConfig#effectiveIndexMemoryBytes()})
      */
     public static ViewerServer start(ViewerConfig config) {
         TokenStrength.require("JOBWIRE_VIEWER_TOKEN", config.token());
         TokenStrength.require("JOBWIRE_VIEWER_READ_TOKEN", config.readToken());
+        long indexBudget = config.effectiveIndexMemoryBytes();
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
             provisionTopics(config);
@@ -114,7 +116,7 @@ public final class ViewerServer implements AutoCloseable {
 
             AtomicLong version = new AtomicLong();
             MarkStore marks = new MarkStore(version);
-            DeadLetterIndex index = new DeadLetterIndex(config.maxPerTopic(), config.effectiveIndexMemoryBytes(), version, marks);
+            DeadLetterIndex index = new DeadLetterIndex(config.maxPerTopic(), indexBudget, version, marks);
             AuditLog auditLog = new AuditLog();
             EntryDecoder decoder = new EntryDecoder(config.searchChars());
             TopicFollower follower = new TopicFollower(config, index, marks, auditLog, decoder, registry);

@@ -22,6 +22,7 @@ import java.time.Instant;
 public final class ReaderHealth {
     public enum State { CATCHING_UP, LIVE, RETRYING, STALLED, FAILED }
 
+    private static final String OUT_OF_MEMORY = OutOfMemoryError.class.getName();
     private final Duration stallAfter;
     private boolean caughtUp;
     private boolean failed;
@@ -49,8 +50,10 @@ public final class ReaderHealth {
         lastErrorAt = Instant.now();
     }
 
+    /** Marks FAILED before anything that allocates: with the heap exhausted, describing {@code e} may fail. */
     synchronized void failed(Throwable e) {
         failed = true;
+        lastError = e instanceof OutOfMemoryError ? OUT_OF_MEMORY : null; // a constant, in case describing fails
         lastError = describe(e);
         lastErrorAt = Instant.now();
     }

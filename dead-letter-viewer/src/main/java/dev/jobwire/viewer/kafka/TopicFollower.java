@@ -62,6 +62,11 @@ public final class TopicFollower implements AutoCloseable {
     private final Counter decodeErrors;
     private final Counter indexed;
     private final Thread thread;
+    /**
+     * Heap set aside for {@link #stopped}: released when the reader dies, so that an
+     * {@link OutOfMemoryError} can still be recorded and answered. Never read (follower thread only).
+     */
+    private byte[] heapReserve = new byte[(int) Math.min(8L << 20, Runtime.getRuntime().maxMemory() / 32)];
     private volatile boolean running = true;
     /** Follower thread only: everything present at start-up has been read. */
     private boolean caughtUp;
@@ -121,37 +126,34 @@ public final class TopicFollower implements AutoCloseable {
         try {
             follow();
         } catch (Throwable e) { // an Error kills the reader: say so instead of going blind
-            health.failed(e);
-            if (e instanceof OutOfMemoryError) {
-                giveBackHeap();
-            }
-            try {
-                LOG.error("The dead-letter reader stopped: {}. New dead letters are no longer read and the viewer is "
-                        + "not ready; restart it (with more heap, or a smaller JOBWIRE_VIEWER_INDEX_MEMORY)", e.toString(), e);
-            } catch (Throwable ignored) {
-                // logging itself may fail when the heap is exhausted; the health state still says it
-            }
+            stopped(e);
         } finally {
             try {
                 clientMetrics.close();
                 consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
-            } catch (Throwable e) {
-                LOG.debug("Closing the reader's consumer failed: {}", e.toString());
+            } catch (Throwable ignored) {
+                // the reader is stopping either way; with the heap exhausted even a debug line may fail
             }
         }
     }
 
     /**
-     * Halves the index after the reader ran out of heap. Without it the heap stays full and the
-     * HTTP threads fail too (seen: Jetty's own threads hit OutOfMemoryError and /health/ready did not
-     * answer for minutes), so nobody would learn why the viewer is not ready.
+     * Records why the reader stopped. After an {@link OutOfMemoryError} it first drops the heap
+     * reserve, so that recording can allocate, then halves the index: a heap left full made Jetty's
+     * threads fail too and /health/ready go unanswered for minutes, and once the reader's own
+     * error handler ran out of memory before it could record FAILED. Nothing here may throw.
      */
-    private void giveBackHeap() {
+    private void stopped(Throwable e) {
+        heapReserve = null;
         try {
-            long before = index.bytes();
-            index.shrinkTo(before / 2);
+            health.failed(e);
+            if (e instanceof OutOfMemoryError) {
+                index.shrinkTo(index.bytes() / 2);
+            }
+            LOG.error("The dead-letter reader stopped: {}. New dead letters are no longer read and the viewer is "
+                    + "not ready; restart it (with more heap, or a smaller JOBWIRE_VIEWER_INDEX_MEMORY)", e.toString(), e);
         } catch (Throwable ignored) {
-            // nothing more to do here; the health state already says FAILED
+            // ReaderHealth marks FAILED before anything that allocates; that is what must not be lost
         }
     }
 
