@@ -97,9 +97,7 @@ final class DelayedScenario {
     /**
      * How the tasks travelled, counted from the topics' end offsets: records written to the delay
      * topic beyond the publisher's are moves between tiers; records on the task topic beyond the
-     * publisher's came out of the delay topic. (The worker's {@code jobwire.delay.moved} counter
-     * would say the same, but its value supplier is held only weakly by Micrometer and it stops
-     * counting after the first GC.)
+     * publisher's came out of the delay topic.
      */
     private static void reportHops(Harness h, String topic, SteadyPublisher publisher, int n, Report r) throws Exception {
         long viaDelayTopic = 0;
