@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -88,6 +89,34 @@ class FaultIsolationIT {
             }
             await().atMost(PATIENCE).until(() -> Workers.uncommitted(kafka, groupOf(env), topic, 2) == 0);
         } finally {
+            worker.close();
+        }
+    }
+
+    @Test
+    void aTaskUnfinishedLongerThanTheReadinessBoundMakesTheWorkerNotReadyUntilItEnds(TestKafka kafka) throws Exception {
+        String topic = kafka.createTopic("hung", 1);
+        Map<String, String> env = Workers.env(kafka, topic, kafka.uniqueGroupId("hung"));
+        env.put("JOBWIRE_READY_MAX_TASK_AGE", "2s");
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger finished = new AtomicInteger();
+        HandlerRegistry handlers = new HandlerRegistry().register("hangs", (task, context) -> {
+            release.await(); // a handler that hangs until the test lets it go
+            finished.incrementAndGet();
+        });
+        Worker worker = Workers.start(env, handlers);
+        try (TestTasks tasks = new TestTasks(kafka, topic)) {
+            await().atMost(PATIENCE).until(() -> worker.notReadyReasons().isEmpty());
+            tasks.send(new ProducerRecord<>(topic, 0, (byte[]) null, "{}".getBytes(StandardCharsets.UTF_8), task("hangs")));
+            tasks.flush();
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(worker.notReadyReasons())
+                    .anySatisfy(reason -> assertThat(reason).contains("the oldest unfinished task").contains("JOBWIRE_READY_MAX_TASK_AGE")));
+            release.countDown();
+            await().atMost(PATIENCE).until(() -> worker.notReadyReasons().isEmpty());
+            assertThat(finished).hasValue(1);
+            await().atMost(PATIENCE).until(() -> Workers.uncommitted(kafka, groupOf(env), topic, 1) == 0);
+        } finally {
+            release.countDown();
             worker.close();
         }
     }
