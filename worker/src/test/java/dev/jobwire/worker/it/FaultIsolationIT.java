@@ -98,6 +98,7 @@ class FaultIsolationIT {
         String topic = kafka.createTopic("hung", 1);
         Map<String, String> env = Workers.env(kafka, topic, kafka.uniqueGroupId("hung"));
         env.put("JOBWIRE_READY_MAX_TASK_AGE", "2s");
+        env.put("JOBWIRE_ATTEMPT_TIMEOUT", "4m"); // however slow the machine, the hanging attempt is never cut short
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger finished = new AtomicInteger();
         HandlerRegistry handlers = new HandlerRegistry().register("hangs", (task, context) -> {
