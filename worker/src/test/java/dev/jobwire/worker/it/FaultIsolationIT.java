@@ -216,9 +216,12 @@ class FaultIsolationIT {
         String topic = "late-tasks";
         HttpClient http = HttpClient.newHttpClient();
 
-        // A SIGTERM while it waits for the broker: a prompt, clean exit.
-        Process impatient = startWorker(brokerPort, topic, freePort(), "impatient");
-        Thread.sleep(3_000);
+        // A SIGTERM while it waits for the broker: a prompt, clean exit. Signalled once its health
+        // endpoint answers, so that it is surely waiting: a JVM signalled before its main method has
+        // run exits 143, whatever the worker does (sixteen CPU burners delayed start-up past 3 s once).
+        int impatientOps = freePort();
+        Process impatient = startWorker(brokerPort, topic, impatientOps, "impatient");
+        await().atMost(PATIENCE).until(() -> ready(http, impatientOps) != null);
         long signalled = System.nanoTime();
         impatient.destroy();
         assertThat(impatient.waitFor(30, TimeUnit.SECONDS)).isTrue();
